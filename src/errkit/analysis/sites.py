@@ -1,0 +1,110 @@
+"""The records the scanner produces and every later stage consumes.
+
+They are frozen and picklable so they cross process-pool boundaries and can be
+cached by file content. A scan of one file never raises: it returns a `FileScan`
+whose `skipped` field says why the file could not be read, if it could not.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class SiteKind(str, enum.Enum):
+    """One entry of the migration checklist (DESIGN.md, "Site kinds")."""
+
+    SPAWN_THREAD = "spawn-thread"
+    SPAWN_TASK = "spawn-task"
+    SPAWN_EXECUTOR = "spawn-executor"
+    RAISE_GENERIC = "raise-generic"
+    RAISE_UNCHAINED = "raise-unchained"
+    ERROR_CLASS = "error-class"
+    MESSAGE_MATCH = "message-match"
+    SWALLOW = "swallow"
+    CODE_POLICY = "code-policy"
+
+    @property
+    def auto_rewrite(self) -> bool:
+        """Whether `errkit migrate` rewrites sites of this kind."""
+        return self not in _REPORT_ONLY
+
+
+_REPORT_ONLY = frozenset(
+    {SiteKind.MESSAGE_MATCH, SiteKind.SWALLOW, SiteKind.CODE_POLICY}
+)
+
+
+class SiteState(str, enum.Enum):
+    """Where a site stands in the migration."""
+
+    MIGRATED = "migrated"
+    UNMIGRATED = "unmigrated"
+    EXEMPT = "exempt"
+
+
+class SkipReason(str, enum.Enum):
+    """Why a file was not scanned. Not an error of errkit: a fact about the file."""
+
+    UNREADABLE = "unreadable"  # OSError while reading
+    UNDECODABLE = "undecodable"  # bad coding cookie or bytes
+    SYNTAX_ERROR = "syntax-error"  # SyntaxError, TabError, NUL byte
+    TOO_COMPLEX = "too-complex"  # MemoryError / RecursionError in the parser
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One place in the source that the standard cares about."""
+
+    path: str
+    line: int  # 1-based
+    col: int  # 0-based, in characters
+    end_line: int
+    end_col: int
+    kind: SiteKind
+    state: SiteState
+    message: str
+    #: Site-specific facts, e.g. {"builtin": "ValueError"} or {"retained": False}.
+    #: Values are str, int, bool or None so records stay JSON-able.
+    detail: dict[str, Any] = field(default_factory=dict)
+    #: The exemption reason from `# errkit: ignore[kind] -- reason`, when exempt.
+    reason: str | None = None
+    #: The enclosing function or class qualname, "" at module level.
+    scope: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDeclaration:
+    """A coded error declared or raised in the tree: a class or an ad-hoc raise."""
+
+    module: str
+    code: int
+    path: str
+    line: int
+    class_name: str  # the declared class, or the type raised ad hoc
+    category: str | None = None
+    message: str | None = None  # the literal message of an ad-hoc raise
+    docstring: str | None = None
+    declared: bool = True  # False for an ad-hoc `raise errkit.X(..., code=N)`
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Why one file could not be scanned, with the line where the reader failed."""
+
+    reason: SkipReason
+    error: str  # the exception class name, e.g. "TabError"
+    detail: str  # its message
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan:
+    """Everything the scanner learned from one file."""
+
+    path: str
+    lines: int = 0
+    sites: tuple[Site, ...] = ()
+    codes: tuple[CodeDeclaration, ...] = ()
+    skipped: Skipped | None = None

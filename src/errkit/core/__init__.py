@@ -1,0 +1,1 @@
+"""errkit core layer."""

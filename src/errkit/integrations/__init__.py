@@ -1,0 +1,1 @@
+"""errkit integrations layer."""
