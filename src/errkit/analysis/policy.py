@@ -154,8 +154,8 @@ def _range_findings(
         return []
     first = span.first + (decl.code - span.first) // 10 * 10
     msg = (
-        f"{name} is a {category.value} error in the {block.name} block "
-        f"({first}-{first + 9}) of {decl.module}"
+        f"{name} has category {category.value} but sits in the {block.name} "
+        f"block ({first}-{first + 9}) of {decl.module}"
     )
     return [Finding("category-block", Level.WARNING, msg, code=decl.code, **where)]
 
