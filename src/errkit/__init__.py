@@ -15,7 +15,29 @@ from typing import Any
 
 # --- runtime (layer 2): imported on first access ------------------------------------
 #: public name -> module that defines it
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    # recovery, failure handlers, hooks, metrics (issue 3)
+    "Failure": "errkit.runtime.handlers",
+    "RecoveredThread": "errkit.runtime.recovery",
+    "ThreadGroup": "errkit.runtime.groups",
+    "add_failure_handler": "errkit.runtime.handlers",
+    "call_guarded": "errkit.runtime.guard",
+    "configure_metrics": "errkit.runtime.metrics",
+    "create_task": "errkit.runtime.futures",
+    "guard": "errkit.runtime.guard",
+    "install_hooks": "errkit.runtime.hooks",
+    "log_failure": "errkit.runtime.handlers",
+    "primary_error": "errkit.runtime.groups",
+    "record": "errkit.runtime.metrics",
+    "recovered": "errkit.runtime.recovery",
+    "remove_failure_handler": "errkit.runtime.handlers",
+    "run_in_executor": "errkit.runtime.futures",
+    "run_in_threads": "errkit.runtime.groups",
+    "start_thread": "errkit.runtime.recovery",
+    "submit": "errkit.runtime.futures",
+    "uninstall_hooks": "errkit.runtime.hooks",
+    "watch": "errkit.runtime.futures",
+}
 
 __version__ = "0.1.0"
 

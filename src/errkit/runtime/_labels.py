@@ -1,0 +1,85 @@
+"""Bounded metric labels for an exception.
+
+A label value may only come from a bounded set, or the number of series grows
+with traffic (BR-14: a context or message label multiplied series by the number
+of datasets). So:
+
+- ``module`` is the error's module when the registry knows it, else
+  :data:`UNREGISTERED`;
+- ``code`` is the code (``"120"``) when it lies in its registered module's range,
+  else :data:`UNREGISTERED`; uncoded exceptions share that one bucket too;
+- ``category`` and ``severity`` are enum values;
+- nothing is ever taken from the message, ``repr`` or context values.
+
+Only the exception itself is looked at, not its chain: the metric describes what
+was raised, as the log line does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from errkit.runtime._core import CodedError, category_defaults, is_registered
+
+__all__ = ["OTHER", "UNREGISTERED", "Labels", "error_key", "labels_for"]
+
+#: The bucket for modules and codes outside the registry, and uncoded errors.
+UNREGISTERED = "unregistered"
+#: The context label used once the configured number of contexts is reached.
+OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The label values of one kind of error, and whether it is retryable."""
+
+    module: str
+    code: str
+    category: str
+    severity: str
+    retryable: bool
+    #: ``module:code`` for log messages, or None when uncoded.
+    display: str | None
+
+
+#: Uncoded exception type -> its labels; bounded by the number of types.
+_by_type: dict[type[BaseException], Labels] = {}
+
+
+def error_key(exc: BaseException) -> Hashable:
+    """A cheap key such that equal keys always mean equal labels.
+
+    Recording builds it on every call to find its cached counter children, so it
+    reads a few attributes and nothing else.
+    """
+    if isinstance(exc, CodedError):
+        return (exc.module, exc.code, exc.category, exc.severity, exc.retryable)
+    return type(exc)
+
+
+def labels_for(exc: BaseException) -> Labels:
+    """The label values of ``exc`` (see the module docstring for the rules)."""
+    if isinstance(exc, CodedError):
+        return _coded_labels(exc)
+    cls = type(exc)
+    labels = _by_type.get(cls)
+    if labels is None:
+        category, severity, retryable = category_defaults(cls)
+        labels = Labels(UNREGISTERED, UNREGISTERED, category, severity, retryable, None)
+        _by_type[cls] = labels
+    return labels
+
+
+def _coded_labels(exc: CodedError) -> Labels:
+    module, code = exc.module, exc.code
+    registered = module is not None and is_registered(module, code)
+    known_module = module is not None and is_registered(module, None)
+    return Labels(
+        module=module if known_module else UNREGISTERED,
+        code=str(code) if registered and code is not None else UNREGISTERED,
+        category=str(getattr(exc.category, "value", exc.category)),
+        severity=str(getattr(exc.severity, "value", exc.severity)),
+        retryable=bool(exc.retryable),
+        display=exc.code_str if code is not None else None,
+    )

@@ -1,0 +1,94 @@
+"""Recovery for asyncio tasks and executor futures.
+
+A task or future keeps its failure until someone reads it, and often nobody does:
+an executor's future that is never read loses its exception without a trace
+(BR-01), and asyncio reports an unread task failure only when the task is
+garbage-collected, so holding a reference to it, as the asyncio docs recommend,
+silences it for good (BR-02).
+
+:func:`watch` adds a done-callback that reports the failure the moment the task or
+future completes, and returns the **same object**: whoever awaits it or calls
+``result()`` still gets the same exception object, and the failure is counted and
+logged once however many readers it has. Reading the exception in the callback
+also tells asyncio that it was retrieved, so there is no second "never retrieved"
+report at exit. Cancellation is never a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+from errkit.runtime.handlers import report
+from errkit.runtime.recovery import default_context
+
+__all__ = ["create_task", "run_in_executor", "submit", "watch"]
+
+T = TypeVar("T")
+F = TypeVar("F", asyncio.Future[Any], concurrent.futures.Future[Any])
+
+
+def _on_done(context: str, future: asyncio.Future[Any] | concurrent.futures.Future[Any]) -> None:
+    """Report a finished future's failure; a done-callback that never raises."""
+    try:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            return
+        if isinstance(future, asyncio.Task):
+            report(exc, context=context, source="task", name=future.get_name())
+        else:
+            report(exc, context=context, source="future")
+    except Exception:  # a done-callback must not change the future's outcome
+        pass
+
+
+def watch(future: F, *, context: str) -> F:
+    """Report ``future``'s failure when it completes; return ``future`` itself.
+
+    Works for asyncio tasks and futures and ``concurrent.futures`` futures. The
+    outcome is untouched: ``await`` / ``result()`` / ``exception()`` still give the
+    same exception object, and a cancelled future is not reported.
+    """
+    future.add_done_callback(functools.partial(_on_done, context))
+    return future
+
+
+def create_task(
+    coro: Coroutine[Any, Any, T], *, context: str, name: str | None = None
+) -> asyncio.Task[T]:
+    """``asyncio.create_task(coro, name=name)``, watched under ``context``."""
+    return watch(asyncio.create_task(coro, name=name), context=context)
+
+
+def submit(
+    executor: concurrent.futures.Executor,
+    fn: Callable[..., T],
+    /,
+    *args: Any,
+    errkit_context: str | None = None,
+    **kwargs: Any,
+) -> concurrent.futures.Future[T]:
+    """``executor.submit(fn, *args, **kwargs)``, watched.
+
+    Works with thread and process pools (``fn`` is submitted unwrapped, so it
+    pickles as before). The context is ``errkit_context`` (named so that it
+    cannot collide with ``fn``'s own keywords), else ``fn``'s module and name.
+    """
+    context = errkit_context or default_context(fn)
+    return watch(executor.submit(fn, *args, **kwargs), context=context)
+
+
+def run_in_executor(
+    loop: asyncio.AbstractEventLoop,
+    executor: concurrent.futures.Executor | None,
+    fn: Callable[..., T],
+    *args: Any,
+    context: str,
+) -> asyncio.Future[T]:
+    """``loop.run_in_executor(executor, fn, *args)``, watched under ``context``."""
+    return watch(loop.run_in_executor(executor, fn, *args), context=context)

@@ -1,0 +1,214 @@
+"""Global safety-net hooks: the last place a failure can still be seen.
+
+:func:`install_hooks` puts errkit in front of ``sys.excepthook``,
+``threading.excepthook``, ``sys.unraisablehook`` and the running asyncio loop's
+exception handler. Each of errkit's hooks reports the failure (counted once,
+logged, passed to the failure handlers) and then chains to the hook that was there
+before, exactly once per event, whatever kind of callable that is: a function, a
+``functools.partial``, a bound method, an object with ``__call__`` (BR-05).
+
+Only identity with the interpreter's own defaults (``sys.__excepthook__``,
+``threading.__excepthook__``, ``sys.__unraisablehook__``, or no loop handler at all)
+marks the previous hook as the default. The default is skipped when errkit has
+just logged the event, because it would print the same traceback a second time;
+it is still called for everything errkit does not report, such as
+``KeyboardInterrupt`` at the top level, so those look exactly as before.
+
+Installing twice changes nothing. :func:`uninstall_hooks` restores the previous
+hook where errkit's is still the current one; where another library has since
+installed its own hook on top, errkit's stays in that chain but only passes events
+through. The hooks never raise, not even while the interpreter shuts down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from errkit.runtime.handlers import report
+
+__all__ = ["install_hooks", "uninstall_hooks"]
+
+_log = logging.getLogger("errkit.hooks")
+
+
+class _ChainedHook:
+    """One installation of one hook: report, then call the previous hook.
+
+    A fresh object per installation, with its own ``previous``: after an
+    uninstall that could not unlink it, a later install must not make the chain
+    loop back into itself.
+    """
+
+    def __init__(
+        self,
+        previous: Callable[..., object],
+        default: Callable[..., object],
+        handle: Callable[..., bool],
+    ) -> None:
+        self.previous = previous
+        self.default = default
+        self.handle = handle
+        self.active = True
+
+    def __call__(self, *args: Any) -> None:
+        handled = False
+        if self.active:
+            try:
+                handled = self.handle(*args)
+            except BaseException:  # a hook must never raise
+                handled = False
+        previous = self.previous
+        if handled and previous is self.default:
+            return
+        try:
+            previous(*args)
+        except BaseException:
+            try:
+                _log.exception("the hook errkit chains to, %r, raised", previous)
+            except BaseException:  # logging is gone (interpreter shutdown)
+                pass
+
+
+class _LoopHook(_ChainedHook):
+    """The asyncio loop exception handler; ``None`` previous means the default."""
+
+    def __call__(self, *args: Any) -> None:
+        loop, context = args
+        handled = False
+        if self.active:
+            try:
+                handled = self.handle(loop, context)
+            except BaseException:
+                handled = False
+        previous = self.previous
+        try:
+            if previous is not None:
+                previous(loop, context)
+            elif not handled:
+                loop.default_exception_handler(context)
+        except BaseException:
+            try:
+                _log.exception("the loop handler errkit chains to, %r, raised", previous)
+            except BaseException:
+                pass
+
+
+# --- what each hook reports --------------------------------------------------------
+
+
+def _handle_sys(exc_type: type[BaseException], exc: BaseException | None, tb: Any) -> bool:
+    if exc is None:
+        return False
+    return report(exc, context="hook:sys", source="sys.excepthook")
+
+
+def _handle_threading(args: Any) -> bool:
+    exc = args.exc_value
+    if exc is None:
+        return False
+    name = args.thread.name if args.thread is not None else None
+    return report(exc, context="hook:threading", source="threading.excepthook", name=name)
+
+
+def _handle_unraisable(unraisable: Any) -> bool:
+    exc = unraisable.exc_value
+    if exc is None:
+        return False
+    return report(exc, context="hook:unraisable", source="sys.unraisablehook")
+
+
+def _handle_loop(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> bool:
+    exc = context.get("exception")
+    if exc is None:
+        # Not a failure to count (e.g. "Task was destroyed but it is pending!"),
+        # but asyncio's default handler would have logged it; so does errkit.
+        _log.error("asyncio: %s", context.get("message", "unknown event"))
+        return True
+    task = context.get("task") or context.get("future")
+    name = task.get_name() if isinstance(task, asyncio.Task) else None
+    return report(exc, context="hook:asyncio", source="asyncio", name=name)
+
+
+# --- installing and removing -------------------------------------------------------
+
+_TARGETS: dict[str, tuple[Any, str, Callable[..., object], Callable[..., bool]]] = {
+    "sys.excepthook": (sys, "excepthook", sys.__excepthook__, _handle_sys),
+    "threading.excepthook": (
+        threading,
+        "excepthook",
+        threading.__excepthook__,
+        _handle_threading,
+    ),
+    "sys.unraisablehook": (
+        sys,
+        "unraisablehook",
+        sys.__unraisablehook__,
+        _handle_unraisable,
+    ),
+}
+
+_lock = threading.Lock()
+_active: dict[str, _ChainedHook] = {}
+_loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopHook] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def install_hooks(*, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Install errkit's global hooks; calling it again changes nothing.
+
+    The asyncio handler goes on ``loop``, else on the loop running in this thread
+    if there is one. An asyncio loop started later (``asyncio.run``) gets it when
+    ``install_hooks()`` is called again from inside it.
+    """
+    with _lock:
+        for key, (owner, attr, default, handle) in _TARGETS.items():
+            current = _active.get(key)
+            if current is not None:
+                if getattr(owner, attr) is current:
+                    continue
+                # Replaced since (a test runner restoring its own hook, say):
+                # install afresh; the old one, if still chained, passes through.
+                current.active = False
+            hook = _ChainedHook(getattr(owner, attr), default, handle)
+            setattr(owner, attr, hook)
+            _active[key] = hook
+        if loop is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+        previous_hook = _loops.get(loop)
+        if previous_hook is not None:
+            if loop.get_exception_handler() is previous_hook:
+                return
+            previous_hook.active = False
+        loop_hook = _LoopHook(loop.get_exception_handler(), None, _handle_loop)  # type: ignore[arg-type]
+        loop.set_exception_handler(loop_hook)
+        _loops[loop] = loop_hook
+
+
+def uninstall_hooks() -> None:
+    """Remove errkit's hooks where they are still the current ones.
+
+    Where another hook was installed on top of errkit's since, errkit's stays in
+    that chain, passing events through without reporting them.
+    """
+    with _lock:
+        for key, hook in list(_active.items()):
+            owner, attr, _, _ = _TARGETS[key]
+            if getattr(owner, attr) is hook:
+                setattr(owner, attr, hook.previous)
+            hook.active = False
+            del _active[key]
+        for loop, loop_hook in list(_loops.items()):
+            if not loop.is_closed() and loop.get_exception_handler() is loop_hook:
+                loop.set_exception_handler(loop_hook.previous)  # type: ignore[arg-type]
+            loop_hook.active = False
+        _loops.clear()
