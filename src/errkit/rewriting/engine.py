@@ -1,0 +1,402 @@
+"""The migration run: plan with `ast`, allocate codes, rewrite with libcst.
+
+Three steps, so that libcst only ever parses files that have something to rewrite
+and codes are given in a fixed order whatever the number of workers:
+
+1. plan (process pool): read each file and find its edits with `ast`;
+2. allocate (this process): give codes to coded edits, file by file in path order;
+3. rewrite (process pool): parse the planned files with libcst, refuse any file it
+   does not print back byte for byte, apply the edits, and check the result with
+   `ast` before it can be written.
+
+Nothing here writes files: `errkit migrate --apply` writes the results.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import hashlib
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from errkit.analysis.sites import SiteKind
+from errkit.rewriting.codes import CodeAllocator
+from errkit.rewriting.config_codes import MigrateConfig, ModuleSpec
+from errkit.rewriting.planner import plan_source
+from errkit.rewriting.results import FileOutcome, SkipWhy, Status
+from errkit.rewriting.targets import (
+    ChainEdit,
+    ClassEdit,
+    Declined,
+    FilePlan,
+    HandlerNameEdit,
+    RaiseEdit,
+    SpawnEdit,
+)
+
+log = logging.getLogger("errkit.rewriting")
+
+#: Folders never migrated, on top of the config's `exclude`.
+DEFAULT_EXCLUDE = (
+    ".git", ".hg", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "dist",
+    "node_modules", ".eggs", "site-packages",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MigrateOptions:
+    """What to rewrite and how."""
+
+    kinds: frozenset[SiteKind]
+    jobs: int | None = None  # None: one worker per core; 1: no pool
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass
+class MigrateRun:
+    """Every file's outcome and the codes this run allocated, per module."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    allocations: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def by_status(self, status: Status) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status is status]
+
+    def rewritten(self) -> Counter[str]:
+        """Sites migrated, per kind name, over all files."""
+        total: Counter[str] = Counter()
+        for outcome in self.outcomes:
+            total.update(dict(outcome.rewritten))
+        return total
+
+
+# --- file selection ----------------------------------------------------------------
+
+
+def python_files(
+    roots: Iterable[Path], base: Path, exclude: Sequence[str] = ()
+) -> list[Path]:
+    """Python files under `roots`, minus excluded folders and globs, sorted."""
+    found: set[Path] = set()
+    for root in roots:
+        if root.is_file():
+            found.add(root.resolve())
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in DEFAULT_EXCLUDE)
+            for name in files:
+                if name.endswith(".py"):
+                    found.add((Path(folder) / name).resolve())
+
+    def excluded(path: Path) -> bool:
+        try:
+            relative = path.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatch.fnmatch(relative, pattern) for pattern in exclude)
+
+    return sorted(p for p in found if not excluded(p))
+
+
+# --- the three steps -----------------------------------------------------------------
+
+
+def migrate(
+    files: Sequence[Path], config: MigrateConfig, options: MigrateOptions
+) -> MigrateRun:
+    """Plan, allocate and rewrite `files`; returns the outcomes, writes nothing."""
+    run = MigrateRun()
+    jobs = [
+        (str(path), spec.name, options.kinds)
+        for path in files
+        if (spec := config.module_for(path)) is not None
+    ]
+    for path in files:
+        if config.module_for(path) is None:
+            run.outcomes.append(
+                FileOutcome(str(path), Status.SKIPPED, why=SkipWhy.NO_MODULE)
+            )
+
+    planned: list[FileOutcome | FilePlan] = _pool_map(
+        _plan_job, jobs, options.jobs, lambda job: _crashed(job[0])
+    )
+    plans: list[FilePlan] = []
+    for job, result in zip(jobs, planned):
+        if isinstance(result, FileOutcome):
+            run.outcomes.append(result)
+        elif result.edits:
+            plans.append(result)
+        else:
+            run.outcomes.append(
+                FileOutcome(
+                    job[0], Status.UNCHANGED, module=job[1], declined=result.declined
+                )
+            )
+
+    modules = {spec.name: spec for spec in config.modules}
+    plans = _allocate(plans, modules, config, run)
+    rewrite_jobs = [(plan, config.module_for(Path(plan.path)).name) for plan in plans]  # type: ignore[union-attr]
+    run.outcomes.extend(
+        _pool_map(
+            _rewrite_job, rewrite_jobs, options.jobs, lambda job: _crashed(job[0].path)
+        )
+    )
+    run.outcomes.sort(key=lambda outcome: outcome.path)
+    return run
+
+
+def _allocate(
+    plans: list[FilePlan],
+    modules: dict[str, ModuleSpec],
+    config: MigrateConfig,
+    run: MigrateRun,
+) -> list[FilePlan]:
+    """Give every coded edit its code, in path order; drop what a full block stops."""
+    allocators = {
+        name: CodeAllocator(name, spec.low, spec.high, spec.codes)
+        for name, spec in modules.items()
+    }
+    result = []
+    for plan in sorted(plans, key=lambda p: p.path):
+        spec = config.module_for(Path(plan.path))
+        assert spec is not None  # only owned files were planned
+        allocator = allocators[spec.name]
+        codes: dict[tuple[int, int], int | None] = {}
+        declined = list(plan.declined)
+        for edit in plan.edits:
+            if isinstance(edit, (RaiseEdit, ClassEdit)) and edit.request is not None:
+                request = edit.request
+                code = allocator.allocate(request.category, request.key)
+                codes[(edit.line, edit.col)] = code
+                if code is None:
+                    kind = (
+                        SiteKind.RAISE_GENERIC
+                        if isinstance(edit, RaiseEdit)
+                        else SiteKind.ERROR_CLASS
+                    )
+                    declined.append(
+                        Declined(
+                            kind,
+                            edit.line,
+                            edit.col,
+                            f"the {request.category} block of module {spec.name!r} "
+                            f"({spec.low}-{spec.high}) is full",
+                        )
+                    )
+        plan = replace(plan.with_codes(codes), declined=tuple(declined))
+        if not any(_needs_errkit(e) for e in plan.edits):
+            plan = replace(plan, import_after_line=None)
+        if plan.edits:
+            result.append(plan)
+        else:
+            run.outcomes.append(
+                FileOutcome(plan.path, Status.UNCHANGED, module=spec.name,
+                            declined=plan.declined)
+            )
+    run.allocations = {name: a.new for name, a in allocators.items() if a.new}
+    return result
+
+
+def _needs_errkit(edit: object) -> bool:
+    return not isinstance(edit, (ChainEdit, HandlerNameEdit))
+
+
+def count_kinds(plan: FilePlan) -> tuple[tuple[str, int], ...]:
+    """Sites migrated by `plan`, per kind name."""
+    counts: Counter[str] = Counter()
+    for edit in plan.edits:
+        if isinstance(edit, RaiseEdit):
+            counts[SiteKind.RAISE_GENERIC.value] += 1
+        elif isinstance(edit, ChainEdit):
+            counts[SiteKind.RAISE_UNCHAINED.value] += 1
+        elif isinstance(edit, ClassEdit):
+            kind = SiteKind.ERROR_CLASS if edit.request else SiteKind.SPAWN_THREAD
+            counts[kind.value] += 1
+        elif isinstance(edit, SpawnEdit):
+            counts[edit.kind.value] += 1
+    return tuple(sorted(counts.items()))
+
+
+# --- workers: each returns a value for every file, never raises ------------------------
+
+
+def _failure(
+    path: str, why: SkipWhy, exc: BaseException, module: str | None = None
+) -> FileOutcome:
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        line = getattr(getattr(exc, "raw_line", None), "__int__", lambda: None)()
+    return FileOutcome(
+        path,
+        Status.SKIPPED,
+        module=module,
+        why=why,
+        error=type(exc).__name__,
+        detail=str(exc).splitlines()[0] if str(exc) else "",
+        line=line if isinstance(line, int) else None,
+    )
+
+
+def _crashed(path: str) -> FileOutcome:
+    return FileOutcome(path, Status.SKIPPED, why=SkipWhy.WORKER_CRASHED,
+                       error="BrokenProcessPool", detail="the worker process died")
+
+
+def _plan_job(job: tuple[str, str, frozenset[SiteKind]]) -> FileOutcome | FilePlan:
+    path, module, kinds = job
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _failure(path, SkipWhy.UNREADABLE, exc, module)
+    try:
+        return plan_source(data, path, module, kinds)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - any parser failure skips the file
+        return _failure(path, SkipWhy.UNPARSABLE, exc, module)
+
+
+def _rewrite_job(job: tuple[FilePlan, str]) -> FileOutcome:
+    plan, module = job
+    path = plan.path
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _failure(path, SkipWhy.UNREADABLE, exc, module)
+    if hashlib.sha256(data).hexdigest() != plan.digest:
+        return FileOutcome(path, Status.SKIPPED, module=module,
+                           why=SkipWhy.CHANGED_ON_DISK)
+    try:
+        after = rewrite_bytes(data, plan, module)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except _Skip as skip:
+        return _failure(path, skip.why, skip.cause, module)
+    except BaseException as exc:  # noqa: BLE001 - pyo3 panics are BaseExceptions
+        return _failure(path, SkipWhy.UNPARSABLE, exc, module)
+    return FileOutcome(
+        path,
+        Status.CHANGED if after != data else Status.UNCHANGED,
+        module=module,
+        before=data,
+        after=after,
+        rewritten=count_kinds(plan),
+        declined=plan.declined,
+    )
+
+
+class _Skip(Exception):
+    """Not an error of errkit: carries why a file is left alone to the worker."""
+
+    def __init__(self, why: SkipWhy, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.why = why
+        self.cause = cause
+
+
+class RoundTripError(Exception):
+    """libcst does not print the file back byte for byte; the file is skipped."""
+
+
+def rewrite_bytes(data: bytes, plan: FilePlan, module: str) -> bytes:
+    """`data` with `plan` applied; raises `_Skip` (or the parser's error) on failure."""
+    import libcst as cst
+
+    from errkit.rewriting.transformer import rewrite_module
+
+    tree = cst.parse_module(data)
+    if tree.bytes != data:
+        raise _Skip(
+            SkipWhy.ROUND_TRIP,
+            RoundTripError("libcst does not print this file back unchanged"),
+        )
+    rewritten = rewrite_module(tree, plan, module)
+    try:
+        after = rewritten.bytes
+    except UnicodeEncodeError as exc:
+        raise _Skip(SkipWhy.UNENCODABLE, exc) from exc
+    try:
+        ast.parse(after)
+    except (SyntaxError, ValueError) as exc:
+        raise _Skip(SkipWhy.BROKEN_OUTPUT, exc) from exc
+    return after
+
+
+# --- the pool ------------------------------------------------------------------------
+
+_Job = TypeVar("_Job")
+_Result = TypeVar("_Result")
+
+
+def _pool_map(
+    work: Callable[[_Job], _Result],
+    jobs: Sequence[_Job],
+    workers: int | None,
+    crashed: Callable[[_Job], _Result],
+) -> list[_Result]:
+    """`work` over `jobs`, in order; a job whose worker died gets `crashed(job)`."""
+    if not jobs:
+        return []
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) == 1:
+        return [work(job) for job in jobs]
+    results: list[_Result | None] = [None] * len(jobs)
+    lost: list[int] = []
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        chunk = max(1, min(32, len(jobs) // (workers * 4)))
+        futures: list[Future[list[_Result]]] = [
+            pool.submit(_run_chunk, work, list(jobs[i : i + chunk]))
+            for i in range(0, len(jobs), chunk)
+        ]
+        for start, future in zip(range(0, len(jobs), chunk), futures):
+            try:
+                for offset, value in enumerate(future.result()):
+                    results[start + offset] = value
+            except BrokenProcessPool:
+                lost.extend(range(start, min(start + chunk, len(jobs))))
+    for index in lost:
+        # One process per lost job, so a file that kills its worker costs only itself.
+        results[index] = _isolated(work, jobs[index], crashed)
+    return [r for r in results if r is not None]
+
+
+def _run_chunk(work: Callable[[_Job], _Result], jobs: list[_Job]) -> list[_Result]:
+    return [work(job) for job in jobs]
+
+
+def _isolated(
+    work: Callable[[_Job], _Result], job: _Job, crashed: Callable[[_Job], _Result]
+) -> _Result:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(work, job).result()
+        except BrokenProcessPool:
+            log.warning("a worker died while migrating one file")
+            return crashed(job)
+
+
+def iter_diff_lines(outcome: FileOutcome, root: Path) -> Iterator[str]:
+    """A unified diff of one changed file, relative to `root`."""
+    import difflib
+
+    from errkit.rewriting.planner import decode_source
+
+    assert outcome.before is not None and outcome.after is not None
+    try:
+        name = Path(outcome.path).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        name = outcome.path
+    yield from difflib.unified_diff(
+        decode_source(outcome.before).splitlines(keepends=True),
+        decode_source(outcome.after).splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )

@@ -1,0 +1,464 @@
+"""Find what to rewrite in one file, with the standard-library `ast`.
+
+The planner decides every edit before libcst is involved: `ast` parses about ten
+times faster than libcst, so files with nothing to rewrite never reach libcst, and
+the parent process can give codes to the planned edits in a fixed order before any
+worker rewrites a file. It follows the site rules of DESIGN.md ("Site kinds");
+when the scanner's sites are given, only places the scanner reports as unmigrated
+are rewritten.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import io
+import re
+import tokenize
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from errkit.analysis.sites import Site, SiteKind, SiteState
+from errkit.rewriting import error_class, raise_generic, raise_unchained, spawn
+from errkit.rewriting.targets import (
+    ChainEdit,
+    ClassEdit,
+    Declined,
+    Edit,
+    FilePlan,
+    HandlerNameEdit,
+    SpawnEdit,
+)
+
+_EXEMPT = re.compile(r"#\s*errkit:\s*ignore\[([^\]]*)\]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a source file, decoded the way the interpreter decodes it."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)
+
+
+def plan_source(
+    data: bytes,
+    path: str,
+    module: str,
+    kinds: frozenset[SiteKind],
+    sites: Iterable[Site] | None = None,
+) -> FilePlan:
+    """Every edit for one file. Raises what `ast.parse` raises on a bad file."""
+    text = decode_source(data)
+    tree = ast.parse(data, filename=path)
+    allowed = None
+    if sites is not None:
+        allowed = {
+            (site.kind, site.line)
+            for site in sites
+            if site.state is SiteState.UNMIGRATED
+        }
+    planner = _Planner(tree, _LINE_BREAK.split(text), path, module, kinds, allowed)
+    planner.run()
+
+    return FilePlan(
+        path=path,
+        edits=tuple(planner.edits),
+        declined=tuple(planner.declined),
+        import_after_line=planner.import_after_line(),
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+@dataclass
+class _Handler:
+    node: ast.ExceptHandler
+    function: ast.AST | None
+    rebound: set[str]
+    name: str | None = None
+    named: bool = False
+
+
+@dataclass
+class _Scope:
+    names: list[str] = field(default_factory=list)
+    functions: list[ast.AST] = field(default_factory=list)
+    handlers: list[_Handler] = field(default_factory=list)
+
+
+class _Planner:
+    """One walk over a module, collecting edits and declined sites."""
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        lines: list[str],
+        path: str,
+        module: str,
+        kinds: frozenset[SiteKind],
+        allowed: set[tuple[SiteKind, int]] | None,
+    ) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.stem = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
+        self.module = module
+        self.kinds = kinds
+        self.allowed = allowed
+        self.edits: list[Edit] = []
+        self.declined: list[Declined] = []
+        self.scope = _Scope()
+        self.top_line = 0
+        self.first_import_time_edit: int | None = None
+        self.file_names = raise_unchained.names_in(tree)
+        self.taken_names: set[str] = set()
+        self.watched: set[int] = set()
+        self._read_bindings()
+
+    # --- file-wide facts ---------------------------------------------------------
+
+    def _read_bindings(self) -> None:
+        self.imports: dict[str, str] = {}
+        self.executors: set[str] = set()
+        bound: set[str] = set()
+        errkit_other = False
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    self.imports[local] = alias.name if alias.asname else local
+                    bound.add(local)
+                    errkit_other |= local == "errkit" and alias.name != "errkit"
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    self.imports[local] = f"{node.module}.{alias.name}"
+                    bound.add(local)
+                    errkit_other |= local == "errkit"
+            elif isinstance(node, ast.ImportFrom):
+                for alias in node.names:
+                    bound.add(alias.asname or alias.name)
+                    errkit_other |= (alias.asname or alias.name) == "errkit"
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+                errkit_other |= node.id == "errkit"
+            elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+            self._note_executor(node)
+        self.shadowed = frozenset(bound)
+        self.errkit_unusable = errkit_other
+        self.has_errkit_import = any(
+            isinstance(n, ast.Import)
+            and any(a.name == "errkit" and a.asname is None for a in n.names)
+            for n in self.tree.body
+        )
+
+    def _note_executor(self, node: ast.AST) -> None:
+        pairs: list[tuple[ast.expr, ast.expr | None]] = []
+        if isinstance(node, ast.Assign):
+            pairs = [(node.value, target) for target in node.targets]
+        elif isinstance(node, ast.withitem):
+            pairs = [(node.context_expr, node.optional_vars)]
+        for value, target in pairs:
+            if target is None or not isinstance(value, ast.Call):
+                continue
+            called = spawn.dotted(value.func) or ""
+            if called.endswith("Executor"):
+                name = spawn.dotted(target)
+                if name:
+                    self.executors.add(name)
+
+    # --- helpers -------------------------------------------------------------------
+
+    def col(self, node: ast.AST) -> int:
+        """`node`'s column in characters (ast reports UTF-8 bytes)."""
+        line = self.lines[node.lineno - 1]  # type: ignore[attr-defined]
+        offset: int = node.col_offset  # type: ignore[attr-defined]
+        return len(line.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    def end_col(self, node: ast.AST) -> int:
+        line = self.lines[node.end_lineno - 1]  # type: ignore[attr-defined]
+        offset: int = node.end_col_offset  # type: ignore[attr-defined]
+        return len(line.encode("utf-8")[:offset].decode("utf-8", "replace"))
+
+    def wanted(self, kind: SiteKind, line: int) -> bool:
+        """Whether a site of `kind` on `line` is selected and not exempt."""
+        if kind not in self.kinds:
+            return False
+        if self.allowed is not None and (kind, line) not in self.allowed:
+            return False
+        match = _EXEMPT.search(self.lines[line - 1])
+        if match and kind.value in {k.strip() for k in match.group(1).split(",")}:
+            return False
+        return True
+
+    def decline(self, kind: SiteKind, node: ast.AST, reason: str) -> None:
+        line: int = node.lineno  # type: ignore[attr-defined]
+        self.declined.append(Declined(kind, line, self.col(node), reason))
+
+    def add(self, edit: Edit, needs_errkit: bool = True) -> bool:
+        """Record `edit`; False when errkit cannot be named in this file."""
+        if needs_errkit and self.errkit_unusable:
+            return False
+        self.edits.append(edit)
+        if needs_errkit and not self.scope.functions:
+            if self.first_import_time_edit is None:
+                self.first_import_time_edit = self.top_line
+        return True
+
+    def context(self) -> str:
+        return f"{self.module}:{'.'.join(self.scope.names) or self.stem}"
+
+    def import_after_line(self) -> int | None:
+        """Where `import errkit` goes, or None when the file needs none."""
+        needs = any(not isinstance(e, (ChainEdit, HandlerNameEdit)) for e in self.edits)
+        if not needs or self.has_errkit_import:
+            return None
+        after, last_import = 0, None
+        for index, node in enumerate(self.tree.body):
+            end: int = node.end_lineno or node.lineno
+            if index == 0 and isinstance(node, ast.Expr) and isinstance(
+                node.value, ast.Constant
+            ):
+                after = end
+            elif isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                after = end
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                last_import = end
+            elif _only_imports(node):
+                last_import = end
+            elif not _dunder_assignment(node):
+                break
+        line = last_import if last_import is not None else after
+        if self.first_import_time_edit is not None:
+            # An edit that runs at import time must come after the import.
+            line = max(after, min(line, self.first_import_time_edit - 1))
+        return line
+
+    # --- the walk ------------------------------------------------------------------
+
+    def run(self) -> None:
+        for node in self.tree.body:
+            self.top_line = node.lineno
+            self.visit(node)
+
+    def visit(self, node: ast.AST) -> None:
+        if isinstance(node, _FUNCTIONS):
+            self.visit_all([*node.decorator_list, node.args, node.returns])
+            self.enter(node.name, node, node.body)
+        elif isinstance(node, ast.Lambda):
+            self.visit(node.args)
+            self.enter(None, node, [node.body])
+        elif isinstance(node, ast.ClassDef):
+            self.visit_class(node)
+            self.visit_all([*node.decorator_list, *node.bases, *node.keywords])
+            self.enter(node.name, None, node.body)
+        elif isinstance(node, (ast.Try, ast.TryStar)):
+            self.visit_all([*node.body, *node.orelse, *node.finalbody])
+            for handler in node.handlers:
+                self.visit_handler(handler)
+        elif isinstance(node, ast.Raise):
+            self.visit_raise(node)
+            self.visit_all(ast.iter_child_nodes(node))
+        elif isinstance(node, ast.Call):
+            self.visit_call(node)
+            self.visit_all(ast.iter_child_nodes(node))
+        else:
+            self.visit_all(ast.iter_child_nodes(node))
+
+    def visit_all(self, nodes: Iterable[ast.AST | None]) -> None:
+        for node in nodes:
+            if node is not None:
+                self.visit(node)
+
+    def enter(self, name: str | None, function: ast.AST | None, body: list) -> None:
+        """Walk a nested scope: handlers outside it do not own raises inside it."""
+        saved = self.scope
+        self.scope = _Scope(
+            names=[*saved.names, name] if name else list(saved.names),
+            functions=[*saved.functions, function] if function else saved.functions,
+        )
+        if function is None and name is not None:
+            self.scope.functions = saved.functions
+        self.visit_all(body)
+        self.scope = saved
+
+    def visit_handler(self, handler: ast.ExceptHandler) -> None:
+        self.visit_all([handler.type])
+        function = self.scope.functions[-1] if self.scope.functions else None
+        entry = _Handler(
+            node=handler,
+            function=function,
+            rebound=raise_unchained.bound_in_body(handler.body),
+            name=handler.name,
+        )
+        self.scope.handlers.append(entry)
+        self.visit_all(handler.body)
+        self.scope.handlers.pop()
+
+    # --- site kinds ----------------------------------------------------------------
+
+    def visit_raise(self, node: ast.Raise) -> None:
+        exc = node.exc
+        if exc is None:
+            return
+        line, col = node.lineno, self.col(node)
+        scope = ".".join(self.scope.names)
+        builtin = raise_generic.raised_builtin(exc, self.shadowed)
+        if builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
+            edit = raise_generic.plan_raise(exc, builtin, scope, line, col)
+            if not self.add(edit):
+                self.decline(SiteKind.RAISE_GENERIC, node, _ERRKIT_TAKEN)
+        handler = self.scope.handlers[-1] if self.scope.handlers else None
+        if (
+            handler is None
+            or node.cause is not None
+            or not raise_unchained.is_new_exception(exc, handler.name)
+            or not self.wanted(SiteKind.RAISE_UNCHAINED, line)
+        ):
+            return
+        if handler.name is not None and handler.name in handler.rebound:
+            self.decline(
+                SiteKind.RAISE_UNCHAINED,
+                node,
+                f"the handler rebinds {handler.name!r} before the raise",
+            )
+            return
+        if handler.name is None:
+            used = (
+                raise_unchained.names_in(handler.function)
+                if handler.function is not None
+                else self.file_names
+            )
+            handler.name = raise_unchained.fresh_name(used | self.taken_names)
+            self.taken_names.add(handler.name)
+        if not handler.named and handler.node.name is None:
+            handler.named = True
+            hnode = handler.node
+            self.add(
+                HandlerNameEdit(hnode.lineno, self.col(hnode), handler.name),
+                needs_errkit=False,
+            )
+        self.add(ChainEdit(line, col, handler.name), needs_errkit=False)
+
+    def visit_class(self, node: ast.ClassDef) -> None:
+        resolved = [spawn.resolve(base, self.imports) or "" for base in node.bases]
+        if any(name.startswith("errkit.") for name in resolved):
+            return
+        if any(name in spawn.THREAD_CLASSES for name in resolved):
+            self.thread_class(node, resolved)
+            return
+        builtins = [
+            base.id
+            for base in node.bases
+            if isinstance(base, ast.Name)
+            and base.id not in self.shadowed
+            and error_class.builtin_exception(base.id) is not None
+        ]
+        if not builtins or not self.wanted(SiteKind.ERROR_CLASS, node.lineno):
+            return
+        reason = self.class_reason(node, builtins)
+        if reason is not None:
+            self.decline(SiteKind.ERROR_CLASS, node, reason)
+            return
+        qualname = ".".join([*self.scope.names, node.name])
+        edit = error_class.plan_class(node, builtins, qualname, self.col(node))
+        if not self.add(edit):
+            self.decline(SiteKind.ERROR_CLASS, node, _ERRKIT_TAKEN)
+
+    def class_reason(self, node: ast.ClassDef, builtins: list[str]) -> str | None:
+        if self.scope.functions:
+            return "declared inside a function: its code would register on every call"
+        if "Exception" not in error_class.ancestry(builtins):
+            return "not an Exception: errkit's coded errors are Exceptions"
+        owned = error_class.owned_attributes_set(node)
+        if owned:
+            return f"the class sets {sorted(owned)!r}, which errkit.CodedError owns"
+        if any(k.arg in {"module", "code", "category"} for k in node.keywords):
+            return "the class already takes a module/code/category keyword"
+        return None
+
+    def thread_class(self, node: ast.ClassDef, resolved: list[str]) -> None:
+        if not self.wanted(SiteKind.SPAWN_THREAD, node.lineno):
+            return
+        if self.scope.functions:
+            self.decline(SiteKind.SPAWN_THREAD, node, "declared inside a function")
+            return
+        qualname = ".".join([*self.scope.names, node.name])
+        edit = ClassEdit(
+            line=node.lineno,
+            col=self.col(node),
+            base="RecoveredThread",
+            insert_at=next(
+                i for i, name in enumerate(resolved) if name in spawn.THREAD_CLASSES
+            ),
+            request=None,
+            context=f"{self.module}:{qualname}.run",
+        )
+        if not self.add(edit):
+            self.decline(SiteKind.SPAWN_THREAD, node, _ERRKIT_TAKEN)
+
+    def visit_call(self, node: ast.Call) -> None:
+        called = spawn.resolve(node.func, self.imports)
+        if called == "errkit.watch" and node.args:
+            self.watched.add(id(node.args[0]))
+            return
+        if id(node) in self.watched or (called or "").startswith("errkit."):
+            return
+        span = (node.lineno, self.col(node), node.end_lineno or 0, self.end_col(node))
+        result = spawn.plan_spawn_call(
+            node, self.imports, self.executors, self.context(), span
+        )
+        if result is None:
+            return
+        kind = result.kind if isinstance(result, SpawnEdit) else SiteKind.SPAWN_THREAD
+        if not self.wanted(kind, node.lineno):
+            return
+        if isinstance(result, str):
+            self.decline(kind, node, result)
+        elif _already_recovered(node, result, self.imports):
+            return
+        elif not self.add(result):
+            self.decline(kind, node, _ERRKIT_TAKEN)
+
+
+_ERRKIT_TAKEN = "the name 'errkit' is bound to something else in this file"
+
+
+def _already_recovered(
+    call: ast.Call, edit: SpawnEdit, imports: dict[str, str]
+) -> bool:
+    """Whether a thread call's target is already `errkit.recovered(...)`."""
+    if edit.keyword is not None:
+        values = [k.value for k in call.keywords if k.arg == edit.keyword]
+    elif edit.position is not None and edit.position < len(call.args):
+        values = [call.args[edit.position]]
+    else:
+        return False
+    return any(
+        isinstance(v, ast.Call) and spawn.resolve(v.func, imports) == "errkit.recovered"
+        for v in values
+    )
+
+
+def _only_imports(node: ast.stmt) -> bool:
+    """An `if`/`try` block of imports, as in `if TYPE_CHECKING:`."""
+    if not isinstance(node, (ast.If, ast.Try)):
+        return False
+    inner = [*node.body, *node.orelse]
+    if isinstance(node, ast.Try):
+        inner += [s for h in node.handlers for s in h.body] + node.finalbody
+    return all(
+        isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in inner
+    )
+
+
+def _dunder_assignment(node: ast.stmt) -> bool:
+    """`__all__ = ...` and friends, which may sit among the imports."""
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    return bool(targets) and all(
+        isinstance(t, ast.Name) and t.id.startswith("__") for t in targets
+    )
