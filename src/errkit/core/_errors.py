@@ -1,0 +1,597 @@
+"""Coded errors: ``CodedError``, the nine category types and ``coded(builtin)``.
+
+A coded error is an ordinary exception with a module, a code, a category, a
+severity, a retryable flag and a context dict. Three rules shape this module:
+
+* ``str(err)`` is never overridden: a coded ``KeyError("k")`` prints ``'k'`` like
+  the builtin, and ``args`` stay exactly as passed. The code shows in ``repr``,
+  ``code_str``, ``to_dict()`` and the ``module:code: message`` line form.
+* Each category type has exactly the ancestry of the builtin it replaces (plus
+  ``CodedError`` and one sentinel, both plain ``Exception`` subclasses), so no
+  ``except`` clause starts or stops catching it.
+* Raising a class-declared error is cheap: module, code, category, severity and
+  retryable are class attributes; ``__init__`` only touches the instance when
+  keywords are passed.
+"""
+
+from __future__ import annotations
+
+import builtins
+import pickle
+import sys
+import traceback
+from typing import Any, ClassVar, Iterable, Mapping
+
+from . import _sentinels as sentinels
+from ._categories import CATEGORY_DEFAULTS, Category, Severity, category_for_builtin
+from ._registry import get_registry
+
+__all__ = [
+    "CauseSnapshot",
+    "CodedAttributeError",
+    "CodedConnectionError",
+    "CodedError",
+    "CodedFileExistsError",
+    "CodedFileNotFoundError",
+    "CodedIndexError",
+    "CodedKeyError",
+    "CodedOSError",
+    "CodedTypeError",
+    "ConflictError",
+    "ExternalError",
+    "InternalError",
+    "NotFoundError",
+    "RateLimitError",
+    "StateError",
+    "TimeoutError",
+    "UnauthorizedError",
+    "ValidationError",
+    "coded",
+]
+
+#: Keywords every coded error accepts at raise time besides its structured fields.
+_CORE_KEYWORDS = frozenset(
+    {"module", "code", "category", "severity", "retryable", "context", "safe"}
+)
+
+
+def _definition_site() -> str:
+    """``file:line`` of the class statement being executed, for registry messages."""
+    frame = sys._getframe(1)
+    # Skip __init_subclass__ frames (ours and any user override calling super()).
+    while frame is not None and frame.f_code.co_name == "__init_subclass__":
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return ""
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _check_code(code: object, where: str) -> int:
+    if not isinstance(code, int) or isinstance(code, bool) or code < 0:
+        msg = f"{where}: code must be an integer of zero or more, got {code!r}"
+        raise TypeError(msg) if not isinstance(code, int) else ValueError(msg)
+    return code
+
+
+def _check_module(module: object, where: str) -> str:
+    if not isinstance(module, str) or not module:
+        msg = f"{where}: module must be a non-empty string, got {module!r}"
+        raise TypeError(msg)
+    return module
+
+
+def _field_property(name: str) -> property:
+    """A structured field stored in the error's context under its own name."""
+
+    def get(self: CodedError) -> Any:
+        ctx = self._context
+        return None if ctx is None else ctx.get(name)
+
+    def set_(self: CodedError, value: Any) -> None:
+        self.context[name] = value
+
+    return property(get, set_, doc=f"The {name!r} detail (kept in ``context``).")
+
+
+class CodedError(Exception):
+    """Root of coded errors; a plain ``Exception`` with a code and a category.
+
+    Declare a kind once per module; the class statement registers its code::
+
+        class OutOfStock(errkit.ConflictError, module="inventory", code=120):
+            '''Not enough stock to reserve.'''
+
+    Class keywords: ``module``, ``code``, ``category``, ``severity``,
+    ``retryable``, ``safe`` (context keys fit to show clients) and
+    ``public_message``. Raise-time keywords (all optional) override the class:
+    ``module``, ``code``, ``category``, ``severity``, ``retryable``,
+    ``context`` (a dict), ``safe`` (keys of the context that clients may see),
+    plus the structured fields of the category type (``field``, ``value``, ...).
+    Positional arguments become ``args`` exactly as given.
+
+    Raises:
+        DuplicateCodeError: (class statement) another class has the same
+            ``(module, code)``.
+        CodeOutOfRangeError: (class statement) the code is outside the module's
+            configured range.
+        TypeError: (raise) an unknown keyword was passed.
+    """
+
+    # Class-level defaults: a raise that passes no keywords creates no dict.
+    module: str | None = None
+    code: int | None = None
+    category: Category = Category.INTERNAL
+    severity: Severity = CATEGORY_DEFAULTS[Category.INTERNAL].severity
+    retryable: bool = CATEGORY_DEFAULTS[Category.INTERNAL].retryable
+    #: Context keys that may be shown to clients; everything else is sensitive.
+    safe_fields: ClassVar[frozenset[str]] = frozenset()
+    #: Message shown to clients instead of ``str(err)``; None: see ``safe_message``.
+    public_message: ClassVar[str | None] = None
+    #: Structured fields this type accepts as keywords (kept in ``context``).
+    _fields: ClassVar[tuple[str, ...]] = ()
+    _all_fields: ClassVar[frozenset[str]] = frozenset()
+    _oserror: ClassVar[bool] = False
+    #: ``(builtin, category)`` for classes made by ``coded()``; pickled by spec.
+    _coded_spec: ClassVar[tuple[type[BaseException], Category | None] | None] = None
+    _context: dict[str, Any] | None = None
+    _safe: frozenset[str] | None = None
+
+    def __init_subclass__(
+        cls,
+        *,
+        module: str | None = None,
+        code: int | None = None,
+        category: Category | str | None = None,
+        severity: Severity | str | None = None,
+        retryable: bool | None = None,
+        safe: Iterable[str] | None = None,
+        public_message: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        where = f"class {cls.__qualname__}"
+        cls._oserror = issubclass(cls, OSError)
+        if "_coded_spec" not in cls.__dict__:
+            cls._coded_spec = None  # subclasses of a coded() type pickle by name
+        if category is not None:
+            cls.category = Category(category)
+            defaults = CATEGORY_DEFAULTS[cls.category]
+            cls.severity, cls.retryable = defaults.severity, defaults.retryable
+        if severity is not None:
+            cls.severity = Severity(severity)
+        if retryable is not None:
+            cls.retryable = bool(retryable)
+        if public_message is not None:
+            cls.public_message = public_message
+        if safe is not None:
+            cls.safe_fields = cls.safe_fields | frozenset(safe)
+
+        own = cls.__dict__.get("_fields", ())
+        for name in own:
+            if name not in cls.__dict__ or name == "_fields":
+                setattr(cls, name, _field_property(name))
+        inherited = frozenset().union(*(getattr(b, "_all_fields", ()) for b in cls.__bases__))
+        cls._all_fields = inherited | frozenset(own)
+
+        if module is not None:
+            cls.module = _check_module(module, where)
+        if code is not None:
+            cls.code = _check_code(code, where)
+            if cls.module is None:
+                msg = f"{where}: code={code!r} needs a module (module=...)"
+                raise TypeError(msg)
+            get_registry().register(cls, cls.module, cls.code, _definition_site())
+
+    def __init__(self, *args: object, **kwargs: Any) -> None:
+        # BaseException.__new__ has stored args already; set them again because a
+        # subclass __init__ may pass fewer (super().__init__(message)).
+        if self._oserror:
+            OSError.__init__(self, *args)
+        else:
+            self.args = args
+        if kwargs:
+            self._apply(kwargs)
+
+    def _apply(self, kwargs: dict[str, Any]) -> None:
+        """Store raise-time keywords; only reached when some were passed."""
+        context = kwargs.pop("context", None)
+        safe = kwargs.pop("safe", None)
+        if (module := kwargs.pop("module", None)) is not None:
+            self.module = _check_module(module, type(self).__name__)
+        if (code := kwargs.pop("code", None)) is not None:
+            self.code = _check_code(code, type(self).__name__)
+        if (category := kwargs.pop("category", None)) is not None:
+            self.category = Category(category)
+            defaults = CATEGORY_DEFAULTS[self.category]
+            self.severity, self.retryable = defaults.severity, defaults.retryable
+        if (severity := kwargs.pop("severity", None)) is not None:
+            self.severity = Severity(severity)
+        if (retryable := kwargs.pop("retryable", None)) is not None:
+            self.retryable = bool(retryable)
+
+        unknown = [k for k in kwargs if k not in self._all_fields]
+        if unknown:
+            accepted = sorted(_CORE_KEYWORDS | self._all_fields)
+            msg = (
+                f"{type(self).__name__}() got unexpected keyword {unknown[0]!r};"
+                f" accepted: {', '.join(accepted)}"
+            )
+            raise TypeError(msg)
+        if context is not None or kwargs:
+            ctx = self.context
+            ctx.update({k: v for k, v in kwargs.items() if v is not None})
+            if context is not None:
+                ctx.update(context)
+        if safe is not None:
+            self._safe = self.safe_fields | frozenset(safe)
+
+    # --- the coded view -----------------------------------------------------------
+
+    @property
+    def context(self) -> dict[str, Any]:
+        """Details of this failure (sensitive unless listed in ``safe_keys``)."""
+        ctx = self._context
+        if ctx is None:
+            ctx = self._context = {}
+        return ctx
+
+    @context.setter
+    def context(self, value: Mapping[str, Any]) -> None:
+        self._context = dict(value)
+
+    @property
+    def safe_keys(self) -> frozenset[str]:
+        """Context keys that may be shown to clients."""
+        return self.safe_fields if self._safe is None else self._safe
+
+    def safe_context(self) -> dict[str, Any]:
+        """The part of ``context`` that may be shown to clients."""
+        keys = self.safe_keys
+        return {k: v for k, v in (self._context or {}).items() if k in keys}
+
+    @property
+    def code_str(self) -> str:
+        """``"inventory:120"``; just the module or code if one is missing."""
+        if self.code is None:
+            return self.module or ""
+        return f"{self.module}:{self.code}" if self.module else str(self.code)
+
+    @property
+    def message(self) -> str:
+        """``str(self)``: the message exactly as the builtin would print it."""
+        return str(self)
+
+    @property
+    def safe_message(self) -> str:
+        """A message fit for clients: ``public_message``, else the message unless
+        the error is internal (an internal error's text stays in the logs)."""
+        if self.public_message is not None:
+            return self.public_message
+        if self.category is Category.INTERNAL:
+            return "internal error"
+        return str(self)
+
+    @property
+    def line(self) -> str:
+        """The standard one-line form ``module:code: message``."""
+        code = self.code_str
+        return f"{code}: {self}" if code else str(self)
+
+    def __repr__(self) -> str:
+        parts = [repr(a) for a in self.args]
+        if self.module is not None:
+            parts.append(f"module={self.module!r}")
+        if self.code is not None:
+            parts.append(f"code={self.code!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The coded form as plain data (for logs; ``context`` is not filtered)."""
+        data: dict[str, Any] = {
+            "type": f"{type(self).__module__}.{type(self).__qualname__}",
+            "module": self.module,
+            "code": self.code,
+            "code_str": self.code_str,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "retryable": self.retryable,
+            "message": str(self),
+            "context": dict(self._context or {}),
+            "safe_keys": sorted(self.safe_keys),
+        }
+        cause = self.__cause__
+        if cause is not None:
+            data["cause"] = {"type": _type_name(type(cause)), "message": str(cause)}
+        return data
+
+    # --- pickling -----------------------------------------------------------------
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Never cls(*args): subclasses may have required or keyword-only __init__
+        # parameters. Rebuild with __new__ and restore the state instead; the
+        # state goes in the third slot so pickle memoizes self first (cycles).
+        args = self.args
+        if self._oserror and getattr(self, "filename", None) is not None:
+            # OSError keeps filenames out of args; its constructor wants them back.
+            args = (*args[:2], self.filename)  # type: ignore[attr-defined]
+            if self.filename2 is not None:  # type: ignore[attr-defined]
+                args = (*args, None, self.filename2)  # type: ignore[attr-defined]
+        spec = type(self)._coded_spec
+        head = (_rebuild_coded, (spec[0], spec[1], args)) if spec else (
+            _rebuild,
+            (type(self), args),
+        )
+        seen: set[int] = set()
+        state = dict(self.__dict__)
+        state["__cause__"] = _portable(self.__cause__, seen)
+        state["__context__"] = _portable(self.__context__, seen)
+        state["__suppress_context__"] = self.__suppress_context__
+        return (*head, state)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        self.__cause__ = state.pop("__cause__", None)
+        self.__context__ = state.pop("__context__", None)
+        self.__suppress_context__ = state.pop("__suppress_context__", False)
+        self.__dict__.update(state)
+
+
+def _type_name(cls: type) -> str:
+    return cls.__qualname__ if cls.__module__ == "builtins" else (
+        f"{cls.__module__}.{cls.__qualname__}"
+    )
+
+
+def _rebuild(cls: type[CodedError], args: tuple[Any, ...]) -> CodedError:
+    obj = cls.__new__(cls, *args)
+    if cls._oserror:
+        OSError.__init__(obj, *args)  # OSError parses errno/strerror in __init__
+    return obj
+
+
+def _rebuild_coded(
+    builtin: type[BaseException], category: Category | None, args: tuple[Any, ...]
+) -> CodedError:
+    return _rebuild(coded(builtin, category), args)
+
+
+class CauseSnapshot(Exception):
+    """Stands in for a cause that cannot cross a pickle: its type name, message
+    and formatted traceback. Not raised by errkit; found in unpickled chains."""
+
+    def __init__(
+        self, message: str = "", type_name: str = "", traceback_text: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+        self.traceback_text = traceback_text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {"__cause__": self.__cause__, "__context__": self.__context__}
+        return (CauseSnapshot, (str(self), self.type_name, self.traceback_text), state)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__cause__ = state.get("__cause__")
+        self.__context__ = state.get("__context__")
+
+    def __repr__(self) -> str:
+        return f"CauseSnapshot({self.type_name}: {str(self)!r})"
+
+    @classmethod
+    def of(cls, exc: BaseException) -> CauseSnapshot:
+        """A snapshot of ``exc`` (without its chain)."""
+        text = "".join(traceback.format_exception(exc, chain=False))
+        return cls(str(exc), _type_name(type(exc)), text)
+
+
+def _round_trips(exc: BaseException) -> bool:
+    try:
+        back = pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # any failure means: send a snapshot instead
+        return False
+    return type(back) is type(exc) and str(back) == str(exc)
+
+
+class _Link:
+    """Pickles a foreign exception together with its chain, which
+    ``BaseException.__reduce__`` would drop."""
+
+    __slots__ = ("exc", "cause", "context", "suppress")
+
+    def __init__(
+        self, exc: BaseException, cause: object, context: object, suppress: bool
+    ) -> None:
+        self.exc, self.cause, self.context, self.suppress = exc, cause, context, suppress
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_relink, (self.exc, self.cause, self.context, self.suppress))
+
+
+def _relink(
+    exc: BaseException,
+    cause: BaseException | None,
+    context: BaseException | None,
+    suppress: bool,
+) -> BaseException:
+    exc.__cause__, exc.__context__ = cause, context
+    exc.__suppress_context__ = suppress
+    return exc
+
+
+def _portable(exc: BaseException | None, seen: set[int]) -> object:
+    """``exc`` in a form that survives pickling with its chain.
+
+    Coded errors pickle themselves. A foreign error is kept if it round-trips,
+    else replaced by a ``CauseSnapshot``; its own chain is carried by a ``_Link``.
+    ``seen`` holds ``id()``s (exceptions may be unhashable) to cut cycles.
+    """
+    if exc is None or isinstance(exc, CodedError):
+        return exc
+    if id(exc) in seen:
+        return None  # a back-edge among foreign errors: drop it, keep the rest
+    seen.add(id(exc))
+    base: BaseException = exc if _round_trips(exc) else CauseSnapshot.of(exc)
+    cause = _portable(exc.__cause__, seen)
+    context = _portable(exc.__context__, seen)
+    if cause is None and context is None:
+        return base
+    return _Link(base, cause, context, exc.__suppress_context__)
+
+
+# --- the nine category types ----------------------------------------------------
+# __module__ is "errkit" so tracebacks and pickles use the public spelling.
+
+
+class ValidationError(
+    CodedError, ValueError, sentinels.InvalidInput, category=Category.VALIDATION
+):
+    """The caller's input is invalid; a ``ValueError``."""
+
+    __module__ = "errkit"
+    _fields = ("field", "value")
+    safe_fields = frozenset({"field"})
+
+
+class NotFoundError(
+    CodedError, LookupError, sentinels.NotFound, category=Category.NOT_FOUND
+):
+    """The requested resource does not exist; a ``LookupError``."""
+
+    __module__ = "errkit"
+    _fields = ("resource_type", "resource_id")
+    safe_fields = frozenset({"resource_type"})
+
+
+class ConflictError(CodedError, sentinels.Conflict, category=Category.CONFLICT):
+    """The request conflicts with a resource's current state; an ``Exception``."""
+
+    __module__ = "errkit"
+    _fields = ("resource_type", "resource_id")
+    safe_fields = frozenset({"resource_type"})
+
+
+class UnauthorizedError(
+    CodedError,
+    builtins.PermissionError,
+    sentinels.Unauthorized,
+    category=Category.UNAUTHORIZED,
+):
+    """The caller may not do this; a ``PermissionError``."""
+
+    __module__ = "errkit"
+    _fields = ("action", "reason")
+    safe_fields = frozenset({"action"})
+
+
+class StateError(CodedError, RuntimeError, sentinels.InvalidState, category="state"):
+    """The operation is not allowed in the current state; a ``RuntimeError``."""
+
+    __module__ = "errkit"
+    _fields = ("state", "expected_state")
+    safe_fields = frozenset({"state", "expected_state"})
+
+
+class ExternalError(
+    CodedError,
+    builtins.ConnectionError,
+    sentinels.ExternalService,
+    category=Category.EXTERNAL,
+):
+    """A dependency failed; a ``ConnectionError``. May carry ``retry_after``."""
+
+    __module__ = "errkit"
+    _fields = ("service", "operation", "retry_after")
+    safe_fields = frozenset({"service", "retry_after"})
+
+
+class InternalError(
+    CodedError, RuntimeError, sentinels.Internal, category=Category.INTERNAL
+):
+    """An invariant of our own code broke; a ``RuntimeError``. Its message,
+    context and cause stay in logs (``safe_message`` hides them)."""
+
+    __module__ = "errkit"
+    _fields = ("component",)
+
+
+class TimeoutError(
+    CodedError, builtins.TimeoutError, sentinels.Timeout, category=Category.TIMEOUT
+):
+    """An operation ran out of time; the builtin ``TimeoutError``."""
+
+    __module__ = "errkit"
+    _fields = ("operation", "duration")
+    safe_fields = frozenset({"operation", "duration"})
+
+
+class RateLimitError(
+    CodedError, sentinels.RateLimitExceeded, category=Category.RATE_LIMIT
+):
+    """Too many requests; an ``Exception``. May carry ``retry_after`` (seconds)."""
+
+    __module__ = "errkit"
+    _fields = ("limit", "remaining", "reset_at", "retry_after")
+    safe_fields = frozenset({"limit", "remaining", "reset_at", "retry_after"})
+
+
+# --- coded(builtin) -------------------------------------------------------------
+
+#: Builtins whose coded type is a category type rather than a new class.
+_CATEGORY_TYPES: dict[type[BaseException], type[CodedError]] = {
+    Exception: CodedError,
+    ValueError: ValidationError,
+    LookupError: NotFoundError,
+    RuntimeError: InternalError,
+    builtins.PermissionError: UnauthorizedError,
+    builtins.TimeoutError: TimeoutError,
+}
+_coded_cache: dict[tuple[type[BaseException], Category | None], type[CodedError]] = {}
+
+
+def coded(
+    builtin: type[BaseException], category: Category | str | None = None
+) -> type[CodedError]:
+    """The coded error type that is also ``builtin`` (cached; picklable).
+
+    ``coded(KeyError)`` is ``errkit.CodedKeyError``; ``coded(ValueError)`` is
+    ``errkit.ValidationError``. The category defaults to the one ``builtin``
+    stands for (``KeyError``: not_found); pass ``category`` to choose another.
+
+    Raises:
+        TypeError: ``builtin`` is not an ``Exception`` subclass.
+    """
+    if not (isinstance(builtin, type) and issubclass(builtin, Exception)):
+        msg = f"builtin must be an Exception subclass, got {builtin!r}"
+        raise TypeError(msg)
+    if issubclass(builtin, CodedError) and category is None:
+        return builtin
+    cat = None if category is None else Category(category)
+    key = (builtin, cat)
+    cls = _coded_cache.get(key)
+    if cls is not None:
+        return cls
+
+    if cat is None and builtin in _CATEGORY_TYPES:
+        cls = _CATEGORY_TYPES[builtin]
+    else:
+        name = f"Coded{builtin.__name__}"
+        namespace = {
+            "__module__": "errkit",
+            "__qualname__": name,
+            "__doc__": f"A coded error that is also a ``{builtin.__name__}``.",
+            "_coded_spec": key,
+        }
+        chosen = cat if cat is not None else category_for_builtin(builtin)
+        cls = type(name, (CodedError, builtin), namespace, category=chosen)
+    _coded_cache[key] = cls
+    return cls
+
+
+CodedKeyError = coded(KeyError)
+CodedIndexError = coded(IndexError)
+CodedTypeError = coded(TypeError)
+CodedAttributeError = coded(AttributeError)
+CodedOSError = coded(OSError)
+CodedFileNotFoundError = coded(FileNotFoundError)
+CodedFileExistsError = coded(FileExistsError)
+CodedConnectionError = coded(ConnectionError)

@@ -1,0 +1,378 @@
+"""The registry of module code ranges, reserved ranges and registered error codes.
+
+A module owns one inclusive range of integer codes (``inventory: 100-199``); some
+ranges are reserved for no one. Error classes declared with ``module=`` and
+``code=`` register here at class creation, which is where duplicates and
+out-of-range codes are caught: at import time, naming both parties.
+
+One process-wide registry (``get_registry()``) serves class registration. Tools
+build their own ``Registry`` objects from config files (see ``_config``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ._categories import CategoryBlock, block_for_offset
+from ._exceptions import (
+    CodeOutOfRangeError,
+    DuplicateCodeError,
+    DuplicateModuleError,
+    InvalidRangeError,
+    RangeOverlapError,
+    UnknownModuleError,
+)
+
+__all__ = [
+    "ModuleRange",
+    "RegisteredCode",
+    "Registry",
+    "ReservedRange",
+    "get_registry",
+    "set_registry",
+]
+
+
+def _check_bounds(what: str, start: int, end: int) -> None:
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            msg = f"{what}: {name} must be an integer, got {value!r}"
+            raise InvalidRangeError(msg)
+        if value < 0:
+            msg = f"{what}: {name} must be zero or more, got {value!r}"
+            raise InvalidRangeError(msg)
+    if start > end:
+        msg = f"{what}: start must not exceed end, got {start!r}-{end!r}"
+        raise InvalidRangeError(msg)
+
+
+def _where(defined_at: str | None) -> str:
+    return f" (defined at {defined_at})" if defined_at else ""
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleRange:
+    """A module's inclusive code range, with who owns it and what it is for."""
+
+    name: str
+    start: int
+    end: int
+    description: str = ""
+    owner: str = ""
+    defined_at: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            msg = f"module name must be a non-empty string, got {self.name!r}"
+            raise InvalidRangeError(msg)
+        _check_bounds(f"module {self.name!r} range", self.start, self.end)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, int) and self.start <= code <= self.end
+
+    @property
+    def size(self) -> int:
+        """How many codes the range holds."""
+        return self.end - self.start + 1
+
+    def block_of(self, code: int) -> CategoryBlock:
+        """The category block ``code`` falls in, by its offset from ``start``."""
+        return block_for_offset(code - self.start)
+
+    def describe(self) -> str:
+        """``module 'inventory' range 100-199 (defined at ...)``, for messages."""
+        return (
+            f"module {self.name!r} range {self.start}-{self.end}"
+            f"{_where(self.defined_at)}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReservedRange:
+    """An inclusive range of codes no module may take."""
+
+    start: int
+    end: int
+    reason: str = ""
+    defined_at: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_bounds("reserved range", self.start, self.end)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, int) and self.start <= code <= self.end
+
+    def describe(self) -> str:
+        """``reserved range 900-999 (defined at ...)``, for messages."""
+        return f"reserved range {self.start}-{self.end}{_where(self.defined_at)}"
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredCode:
+    """One ``(module, code)`` claimed by an error class, and where it was declared."""
+
+    module: str
+    code: int
+    cls: type[BaseException] = field(compare=False)
+    defined_at: str = ""
+
+    @property
+    def code_str(self) -> str:
+        """``"inventory:120"``."""
+        return f"{self.module}:{self.code}"
+
+    def describe(self) -> str:
+        """``class 'shop.errors.OutOfStock' (shop/errors.py:12)``, for messages."""
+        name = f"{self.cls.__module__}.{self.cls.__qualname__}"
+        return f"class {name!r}{_where(self.defined_at)}"
+
+
+def _overlaps(a: ModuleRange | ReservedRange, b: ModuleRange | ReservedRange) -> bool:
+    return a.start <= b.end and b.start <= a.end
+
+
+def _same_class(a: type[BaseException], b: type[BaseException]) -> bool:
+    # A module imported twice (reload, or under two names in tests) re-creates
+    # its classes; the same qualified name means the same kind, not a clash.
+    return a.__module__ == b.__module__ and a.__qualname__ == b.__qualname__
+
+
+class Registry:
+    """Module ranges, reserved ranges, and the codes error classes registered.
+
+    Safe to use from several threads: class creation can happen in any of them.
+    """
+
+    def __init__(
+        self,
+        modules: Iterable[ModuleRange] = (),
+        reserved: Iterable[ReservedRange] = (),
+    ) -> None:
+        self._lock = threading.RLock()
+        self._modules: dict[str, ModuleRange] = {}
+        self._reserved: list[ReservedRange] = []
+        self._codes: dict[tuple[str, int], RegisteredCode] = {}
+        for rng in reserved:
+            self._add_reserved(rng)
+        for mod in modules:
+            self._add_module(mod)
+
+    def __repr__(self) -> str:
+        return (
+            f"Registry(modules={len(self._modules)}, reserved={len(self._reserved)},"
+            f" codes={len(self._codes)})"
+        )
+
+    # --- ranges -------------------------------------------------------------------
+
+    @property
+    def modules(self) -> tuple[ModuleRange, ...]:
+        """All module ranges, sorted by start."""
+        return tuple(sorted(self._modules.values(), key=lambda m: m.start))
+
+    @property
+    def reserved(self) -> tuple[ReservedRange, ...]:
+        """All reserved ranges, sorted by start."""
+        return tuple(sorted(self._reserved, key=lambda r: r.start))
+
+    def add_module(
+        self,
+        name: str,
+        start: int,
+        end: int,
+        *,
+        description: str = "",
+        owner: str = "",
+        defined_at: str | None = None,
+    ) -> ModuleRange:
+        """Add a module's range; reject a duplicate name or any overlap.
+
+        Raises:
+            InvalidRangeError: the range is malformed.
+            DuplicateModuleError: ``name`` is already declared.
+            RangeOverlapError: the range overlaps a module's or a reserved range;
+                the message names both.
+            CodeOutOfRangeError: a class already registered for ``name`` has a
+                code outside the new range.
+        """
+        mod = ModuleRange(name, start, end, description, owner, defined_at)
+        return self._add_module(mod)
+
+    def reserve(
+        self,
+        start: int,
+        end: int,
+        *,
+        reason: str = "",
+        defined_at: str | None = None,
+    ) -> ReservedRange:
+        """Reserve a range; reject an overlap with a module's range."""
+        return self._add_reserved(ReservedRange(start, end, reason, defined_at))
+
+    def _add_module(self, mod: ModuleRange) -> ModuleRange:
+        with self._lock:
+            old = self._modules.get(mod.name)
+            if old is not None:
+                msg = (
+                    f"module {mod.name!r} is declared twice: range "
+                    f"{old.start}-{old.end}{_where(old.defined_at)} and range "
+                    f"{mod.start}-{mod.end}{_where(mod.defined_at)}"
+                )
+                raise DuplicateModuleError(msg)
+            for other in [*self._modules.values(), *self._reserved]:
+                if _overlaps(mod, other):
+                    msg = f"{mod.describe()} overlaps {other.describe()}"
+                    raise RangeOverlapError(msg)
+            for reg in self._codes.values():
+                if reg.module == mod.name and reg.code not in mod:
+                    raise CodeOutOfRangeError(_out_of_range(reg, mod))
+            self._modules[mod.name] = mod
+        return mod
+
+    def _add_reserved(self, rng: ReservedRange) -> ReservedRange:
+        with self._lock:
+            for other in [*self._modules.values(), *self._reserved]:
+                if _overlaps(rng, other):
+                    msg = f"{rng.describe()} overlaps {other.describe()}"
+                    raise RangeOverlapError(msg)
+            self._reserved.append(rng)
+        return rng
+
+    def module(self, name: str) -> ModuleRange:
+        """The range of module ``name``.
+
+        Raises:
+            UnknownModuleError: no module of that name is declared.
+        """
+        try:
+            return self._modules[name]
+        except KeyError:
+            known = ", ".join(sorted(self._modules)) or "none"
+            msg = f"module name {name!r} is not declared (declared: {known})"
+            raise UnknownModuleError(msg) from None
+
+    def has_module(self, name: str) -> bool:
+        """True if module ``name`` is declared."""
+        return name in self._modules
+
+    def module_for_code(self, code: int) -> ModuleRange | None:
+        """The module whose range holds ``code``, or None."""
+        for mod in self._modules.values():
+            if code in mod:
+                return mod
+        return None
+
+    def is_reserved(self, code: int) -> bool:
+        """True if ``code`` lies in a reserved range."""
+        return any(code in rng for rng in self._reserved)
+
+    def block_of(self, code: int, module: str | None = None) -> CategoryBlock:
+        """The category block of ``code``: which category it is meant for.
+
+        The offset is taken from the start of ``module``'s range, or of the range
+        holding ``code``; with neither, from the last whole hundred.
+        """
+        mod = self.module(module) if module is not None else self.module_for_code(code)
+        return mod.block_of(code) if mod is not None else block_for_offset(code % 100)
+
+    def check_code(self, module: str, code: int) -> None:
+        """Raise if ``code`` is outside ``module``'s declared range.
+
+        A module the registry does not know is not checked: ranges may be
+        configured after error classes are imported, and ``add_module`` re-checks.
+
+        Raises:
+            CodeOutOfRangeError: the code is outside the range.
+        """
+        mod = self._modules.get(module)
+        if mod is not None and code not in mod:
+            msg = (
+                f"code {module}:{code} is outside {mod.describe()}"
+            )
+            raise CodeOutOfRangeError(msg)
+
+    # --- registered codes ---------------------------------------------------------
+
+    def register(
+        self, cls: type[BaseException], module: str, code: int, defined_at: str = ""
+    ) -> RegisteredCode:
+        """Record that ``cls`` is the kind ``module:code``.
+
+        Registering a class with the same qualified name again (a re-import)
+        replaces the old entry.
+
+        Raises:
+            DuplicateCodeError: another class claims ``module:code``; the message
+                names both classes and where each is defined.
+            CodeOutOfRangeError: the code is outside the module's declared range.
+        """
+        new = RegisteredCode(module, code, cls, defined_at)
+        with self._lock:
+            old = self._codes.get((module, code))
+            if old is not None and not _same_class(old.cls, cls):
+                msg = (
+                    f"error code {new.code_str} is claimed twice: by "
+                    f"{old.describe()} and by {new.describe()}"
+                )
+                raise DuplicateCodeError(msg)
+            mod = self._modules.get(module)
+            if mod is not None and code not in mod:
+                raise CodeOutOfRangeError(_out_of_range(new, mod))
+            self._codes[(module, code)] = new
+        return new
+
+    def unregister(self, module: str, code: int) -> None:
+        """Forget the class registered for ``module:code`` (for tests and reloads)."""
+        with self._lock:
+            self._codes.pop((module, code), None)
+
+    def lookup(self, module: str, code: int) -> RegisteredCode | None:
+        """The registration of ``module:code``, or None."""
+        return self._codes.get((module, code))
+
+    def codes(self, module: str | None = None) -> list[RegisteredCode]:
+        """Registered codes sorted by module and code, optionally of one module."""
+        regs = self._codes.values()
+        return sorted(
+            (r for r in regs if module is None or r.module == module),
+            key=lambda r: (r.module, r.code),
+        )
+
+    def __iter__(self) -> Iterator[RegisteredCode]:
+        return iter(self.codes())
+
+    def adopt_codes(self, other: Registry) -> None:
+        """Register every code of ``other`` here, checking ranges and duplicates."""
+        for reg in other.codes():
+            self.register(reg.cls, reg.module, reg.code, reg.defined_at)
+
+
+def _out_of_range(reg: RegisteredCode, mod: ModuleRange) -> str:
+    return f"error code {reg.code_str} of {reg.describe()} is outside {mod.describe()}"
+
+
+_default = Registry()
+
+
+def get_registry() -> Registry:
+    """The process-wide registry that error classes register into."""
+    return _default
+
+
+def set_registry(registry: Registry, *, adopt: bool = True) -> Registry:
+    """Make ``registry`` the process-wide one and return the previous one.
+
+    With ``adopt`` (the default), codes already registered by imported classes
+    move into the new registry first, so they are checked against its ranges.
+
+    Raises:
+        CodeOutOfRangeError, DuplicateCodeError: an adopted code breaks a rule of
+            the new registry; the process-wide registry is then left unchanged.
+    """
+    global _default
+    if adopt:
+        registry.adopt_codes(_default)
+    previous, _default = _default, registry
+    return previous

@@ -1,0 +1,267 @@
+"""Wrapping errors and looking things up in their chains.
+
+Vocabulary (after Go's cockroachdb/errors): ``has`` searches the whole chain,
+``find`` returns the first match, ``*_of`` extracts a value. Every function
+accepts ``None`` and then returns ``None`` / ``False``; every walk is cycle-safe
+(see ``_chain``) and stops at barriers.
+
+A match is one of: an exception class or a tuple of them (sentinel classes also
+match their builtin ``equivalents``), a ``"module:code"`` string, an int code, a
+``Category``, or a predicate ``callable(exc) -> bool``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar, Union
+
+from . import _sentinels
+from ._categories import Category, Severity, category_for_builtin
+from ._chain import BARRIER_ATTR, walk
+from ._errors import CodedError, coded
+
+__all__ = [
+    "Match",
+    "barrier",
+    "category_of",
+    "code_of",
+    "context_of",
+    "find",
+    "format_line",
+    "has",
+    "is_retryable",
+    "root_cause",
+    "severity_of",
+    "with_context",
+    "wrap",
+]
+
+E = TypeVar("E", bound=BaseException)
+
+Match = Union[
+    type[BaseException],
+    tuple[type[BaseException], ...],
+    str,
+    int,
+    Category,
+    Callable[[BaseException], bool],
+]
+
+#: Where ``with_context`` keeps details on exceptions that are not coded.
+_CONTEXT_ATTR = "__errkit_context__"
+
+
+def _qualified(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _equivalent(exc: BaseException, sentinel: type[_sentinels.Sentinel]) -> bool:
+    for eq in sentinel.equivalents:
+        if isinstance(eq, str):
+            if any(_qualified(c) == eq for c in type(exc).__mro__):
+                return True
+        elif isinstance(exc, eq):
+            return True
+    return False
+
+
+def _type_matches(exc: BaseException, cls: type[BaseException]) -> bool:
+    if isinstance(exc, cls):
+        return True
+    return issubclass(cls, _sentinels.Sentinel) and _equivalent(exc, cls)
+
+
+def _matcher(match: Match) -> Callable[[BaseException], bool]:
+    """Turn any accepted ``match`` into a predicate."""
+    if isinstance(match, Category):
+        return lambda e: isinstance(e, CodedError) and e.category is match
+    if isinstance(match, str):
+        return lambda e: isinstance(e, CodedError) and e.code_str == match
+    if isinstance(match, int) and not isinstance(match, bool):
+        return lambda e: isinstance(e, CodedError) and e.code == match
+    if isinstance(match, type) and issubclass(match, BaseException):
+        return lambda e: _type_matches(e, match)
+    if isinstance(match, tuple) and all(
+        isinstance(m, type) and issubclass(m, BaseException) for m in match
+    ):
+        return lambda e: any(_type_matches(e, m) for m in match)
+    if callable(match):
+        return match
+    msg = (
+        "match must be an exception type, a tuple of them, a 'module:code' string,"
+        f" an int code, a Category or a predicate, got {match!r}"
+    )
+    raise TypeError(msg)
+
+
+def find(exc: BaseException | None, match: Match) -> BaseException | None:
+    """The first exception in ``exc``'s chain (``exc`` included) matching ``match``."""
+    pred = _matcher(match)
+    for e in walk(exc):
+        if pred(e):
+            return e
+    return None
+
+
+def has(exc: BaseException | None, match: Match) -> bool:
+    """True if anything in ``exc``'s chain matches ``match``."""
+    return find(exc, match) is not None
+
+
+def _first_coded(exc: BaseException | None) -> CodedError | None:
+    for e in walk(exc):
+        if isinstance(e, CodedError):
+            return e
+    return None
+
+
+def code_of(exc: BaseException | None) -> str | None:
+    """``"module:code"`` of the first error in the chain that has a code."""
+    for e in walk(exc):
+        if isinstance(e, CodedError) and e.code is not None:
+            return e.code_str
+    return None
+
+
+def category_of(exc: BaseException | None) -> Category | None:
+    """The category of the first coded error in the chain; for a chain with
+    none, the category ``exc``'s builtin type stands for (``KeyError``:
+    not_found; anything unknown: internal)."""
+    if exc is None:
+        return None
+    first = _first_coded(exc)
+    return first.category if first is not None else category_for_builtin(type(exc))
+
+
+def severity_of(exc: BaseException | None) -> Severity | None:
+    """The severity of the first coded error in the chain, else ``error``."""
+    if exc is None:
+        return None
+    first = _first_coded(exc)
+    return first.severity if first is not None else Severity.ERROR
+
+
+def is_retryable(exc: BaseException | None) -> bool:
+    """Whether repeating the call may succeed.
+
+    The first coded error in the chain decides. Without one, a builtin
+    ``TimeoutError`` or ``ConnectionError`` anywhere in the chain says yes.
+    """
+    first = _first_coded(exc)
+    if first is not None:
+        return first.retryable
+    return any(isinstance(e, (TimeoutError, ConnectionError)) for e in walk(exc))
+
+
+def root_cause(exc: BaseException | None) -> BaseException | None:
+    """The innermost error along ``__cause__``/``__context__`` (not into groups).
+
+    Stops at a cycle (returning the last new error) and at a barrier.
+    """
+    if exc is None:
+        return None
+    seen = {id(exc)}
+    current = exc
+    while not getattr(current, BARRIER_ATTR, False):
+        below = current.__cause__
+        if below is None and not current.__suppress_context__:
+            below = current.__context__
+        if below is None or id(below) in seen:
+            break
+        seen.add(id(below))
+        current = below
+    return current
+
+
+def context_of(exc: BaseException | None) -> dict[str, Any]:
+    """All context in the chain merged; outer errors win on a shared key."""
+    merged: dict[str, Any] = {}
+    for e in reversed(list(walk(exc))):
+        if isinstance(e, CodedError):
+            merged.update(e._context or {})
+        merged.update(getattr(e, _CONTEXT_ATTR, None) or {})
+    return merged
+
+
+def with_context(exc: E | None, **context: Any) -> E | None:
+    """Add ``context`` (operation, resource, ids...) to ``exc`` and return it.
+
+    On a coded error it goes into ``context``; on any other exception into an
+    attribute that ``context_of`` reads. ``None`` gives back ``None``.
+    """
+    if exc is None:
+        return None
+    if isinstance(exc, CodedError):
+        exc.context.update(context)
+    else:
+        stored = exc.__dict__.setdefault(_CONTEXT_ATTR, {})
+        stored.update(context)
+    return exc
+
+
+def _builtin_base(cls: type[BaseException]) -> type[BaseException]:
+    for base in cls.__mro__:
+        if base.__module__ == "builtins" and issubclass(base, Exception):
+            return base
+    return Exception
+
+
+def wrap(
+    exc: BaseException | None,
+    message: str,
+    *,
+    module: str | None = None,
+    code: int | None = None,
+    category: Category | str | None = None,
+    **context: Any,
+) -> CodedError | None:
+    """A new coded error saying ``message``, with ``exc`` as its ``__cause__``.
+
+    The wrapper is the coded twin of ``exc``'s nearest builtin type (wrapping a
+    ``KeyError`` gives a ``CodedKeyError``), so an ``except`` clause for the
+    builtin still catches the raised wrapper. It takes ``exc``'s category,
+    severity and retryable flag unless ``category`` is given, and carries
+    ``context``. ``code_of`` still finds ``exc``'s code through the chain.
+    ``None`` gives back ``None``. Use as ``raise errkit.wrap(e, "...") from e``
+    or plain ``raise errkit.wrap(e, "...")``.
+    """
+    if exc is None:
+        return None
+    base = _builtin_base(type(exc))
+    cls = coded(base) if base is not BaseException else CodedError
+    wrapper = cls(message, module=module, code=code, context=context)
+    inner = _first_coded(exc)
+    if category is not None:
+        wrapper.category = Category(category)
+    elif inner is not None:
+        wrapper.category = inner.category
+        wrapper.severity = inner.severity
+        wrapper.retryable = inner.retryable
+    else:
+        wrapper.category = category_for_builtin(type(exc))
+    wrapper.__cause__ = exc
+    return wrapper
+
+
+def barrier(error: E) -> E:
+    """Mark ``error`` as a barrier and return it.
+
+    Lookups (``find``, ``has``, ``code_of``...) then stop at ``error``: the codes
+    and sentinels of its causes do not leak through it, while logs still show
+    the whole chain (``walk(exc, barriers=False)``). Typical at a boundary::
+
+        except PaymentGatewayError as e:
+            raise errkit.barrier(errkit.InternalError("charge failed")) from e
+    """
+    setattr(error, BARRIER_ATTR, True)
+    return error
+
+
+def format_line(exc: BaseException) -> str:
+    """The standard one-line form: ``module:code: message``.
+
+    Without a code anywhere in the chain: ``TypeName: message``.
+    """
+    code = code_of(exc)
+    if code:
+        return f"{code}: {exc}"
+    return f"{type(exc).__name__}: {exc}"
