@@ -8,9 +8,13 @@ independent of where the core keeps its registry and category tables.
 
 from __future__ import annotations
 
-from errkit.core._categories import CATEGORY_DEFAULTS, category_for_builtin
-from errkit.core._errors import CodedError, InternalError
-from errkit.core._registry import get_registry
+from errkit.core import (
+    CATEGORY_DEFAULTS,
+    CodedError,
+    InternalError,
+    category_for_builtin,
+    get_registry,
+)
 
 __all__ = ["CodedError", "InternalError", "category_defaults", "is_registered"]
 
