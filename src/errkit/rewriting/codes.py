@@ -1,7 +1,8 @@
 """Code allocation: each kind of failure gets one code, in its category's block.
 
 The offset of a code inside its module's range says its category (DESIGN.md,
-"category block"): 00-09 validation, 10-19 not found, 20-29 conflict, and so on.
+"category block"): 00-09 validation, 10-19 not found, 20-29 conflict, and so on; the table
+is the core's (`errkit.core.BLOCKS`).
 For a range wider than 100 codes the blocks repeat in every hundred. The same kind
 of failure (same class and message template, the allocation key) keeps the code it
 got before, read back from the config, so a second run or another machine gives
@@ -12,18 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from errkit.core import BLOCKS
+
+def _category_blocks() -> dict[str, int]:
+    """category -> offset of its block, from the core's block policy.
+
+    A category goes to the block it is the main category of, else to the first
+    block that allows it (timeouts share the external block).
+    """
+    offsets: dict[str, int] = {}
+    for block in BLOCKS:
+        if block.category is not None:
+            offsets.setdefault(block.category.value, block.first)
+    for block in BLOCKS:
+        for category in sorted(c.value for c in block.categories):
+            offsets.setdefault(category, block.first)
+    return offsets
+
+
 #: category -> offset of its block inside each hundred of a module's range
-CATEGORY_BLOCKS: dict[str, int] = {
-    "validation": 0,
-    "not_found": 10,
-    "conflict": 20,
-    "unauthorized": 30,
-    "state": 40,
-    "external": 50,
-    "internal": 60,
-    "timeout": 70,
-    "rate_limit": 80,
-}
+CATEGORY_BLOCKS: dict[str, int] = _category_blocks()
 
 
 class CodeAllocator:

@@ -225,6 +225,34 @@ def count_kinds(plan: FilePlan) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items()))
 
 
+def rewrite_source(
+    data: bytes,
+    allocator: CodeAllocator,
+    kinds: frozenset[SiteKind] | None = None,
+    path: str = "<source>",
+) -> bytes:
+    """One file's bytes migrated in this process, codes from `allocator`.
+
+    For tests and tools that hold a source in memory; raises what the parsers raise.
+    """
+    from errkit.rewriting.kinds import REWRITE_KINDS
+
+    plan = plan_source(data, path, allocator.module, kinds or frozenset(REWRITE_KINDS))
+    codes = {
+        (edit.line, edit.col): allocator.allocate(
+            edit.request.category, edit.request.key
+        )
+        for edit in plan.edits
+        if isinstance(edit, (RaiseEdit, ClassEdit)) and edit.request is not None
+    }
+    plan = plan.with_codes(codes)
+    if not any(_needs_errkit(e) for e in plan.edits):
+        plan = replace(plan, import_after_line=None)
+    if not plan.edits:
+        return data
+    return rewrite_bytes(data, plan, allocator.module)
+
+
 # --- workers: each returns a value for every file, never raises ------------------------
 
 

@@ -17,6 +17,8 @@ import re
 
 import libcst as cst
 
+import errkit
+
 from errkit.rewriting.raise_generic import append_args, errkit_attr, keyword_arg
 from errkit.rewriting.targets import ClassEdit, CodeRequest
 
@@ -61,21 +63,29 @@ _NAME_CATEGORY = (
     (re.compile(r"Connection|Network|Remote|Upstream|External", re.I), "external"),
 )
 
-#: Attributes errkit.CodedError owns: a class that sets one is left alone.
-OWNED_ATTRIBUTES = frozenset(
-    {
-        "module",
-        "code",
-        "category",
-        "severity",
-        "retryable",
-        "context",
-        "code_str",
-        "message",
-        "to_dict",
-        "safe",
-    }
-)
+def _owned_attributes() -> frozenset[str]:
+    """Names a user class cannot set without changing how an errkit base behaves.
+
+    Every attribute the errkit types define, except properties that accept any
+    assignment (the structured fields, which are stored in ``context``).
+    """
+    owned = {"context"}  # its setter accepts only mappings
+    types = [errkit.CodedError, *(getattr(errkit, t) for t, _ in CATEGORY_TYPES.values())]
+    for cls in types:
+        for klass in cls.__mro__:
+            if not klass.__module__.startswith("errkit"):
+                continue
+            for name, value in vars(klass).items():
+                if name.startswith("__"):
+                    continue
+                if isinstance(value, property) and value.fset is not None:
+                    continue
+                owned.add(name)
+    return frozenset(owned)
+
+
+#: Attributes errkit's types own: a class that sets one is left alone.
+OWNED_ATTRIBUTES = _owned_attributes()
 
 
 def builtin_exception(name: str) -> type[BaseException] | None:

@@ -1,0 +1,154 @@
+"""raise-generic: builtins become coded errors with the same ancestry."""
+
+from __future__ import annotations
+
+import pytest
+
+from errkit.analysis.sites import SiteKind
+
+from conftest import Migrate, dedent
+
+ONLY = SiteKind.RAISE_GENERIC
+
+
+class TestRaiseRewrite:
+    def test_value_error_becomes_validation_error(self, migrated: Migrate) -> None:
+        """A ValueError call keeps its arguments and gains module and code."""
+        before = """\
+            import os
+
+            def reserve(quantity):
+                if quantity <= 0:
+                    raise ValueError("quantity must be positive")
+        """
+        after = """\
+            import os
+            import errkit
+
+            def reserve(quantity):
+                if quantity <= 0:
+                    raise errkit.ValidationError("quantity must be positive", module="inventory", code=100)
+        """
+        assert migrated(before, only=ONLY) == dedent(after)
+
+    @pytest.mark.parametrize(
+        ("builtin", "replacement", "code"),
+        [
+            ("Exception", 'CodedError("boom", module="inventory", code=160, category="internal")', 160),
+            ("LookupError", 'NotFoundError("boom", module="inventory", code=110)', 110),
+            ("RuntimeError", 'InternalError("boom", module="inventory", code=160)', 160),
+            ("PermissionError", 'UnauthorizedError("boom", module="inventory", code=130)', 130),
+            ("TimeoutError", 'TimeoutError("boom", module="inventory", code=150)', 150),
+            ("KeyError", 'CodedKeyError("boom", module="inventory", code=110)', 110),
+            ("IndexError", 'CodedIndexError("boom", module="inventory", code=110)', 110),
+            ("TypeError", 'CodedTypeError("boom", module="inventory", code=100)', 100),
+            ("AttributeError", 'CodedAttributeError("boom", module="inventory", code=160)', 160),
+            ("OSError", 'CodedOSError("boom", module="inventory", code=150)', 150),
+            ("IOError", 'CodedOSError("boom", module="inventory", code=150)', 150),
+            ("FileNotFoundError", 'CodedFileNotFoundError("boom", module="inventory", code=110)', 110),
+            ("FileExistsError", 'CodedFileExistsError("boom", module="inventory", code=120)', 120),
+            ("ConnectionError", 'CodedConnectionError("boom", module="inventory", code=150)', 150),
+        ],
+        ids=lambda v: v if isinstance(v, str) and v.isidentifier() else None,
+    )
+    def test_table(
+        self, migrated: Migrate, builtin: str, replacement: str, code: int
+    ) -> None:
+        """Each builtin maps to the table's replacement, coded in its block."""
+        before = f"import os\nraise {builtin}('boom')\n".replace("'", '"')
+        after = f"import os\nimport errkit\nraise errkit.{replacement}\n"
+        assert migrated(before, only=ONLY) == after
+
+    def test_bare_class_is_called(self, migrated: Migrate) -> None:
+        """`raise ValueError` becomes a call with only the coded keywords."""
+        before = "import os\nraise ValueError\n"
+        after = (
+            "import os\nimport errkit\n"
+            'raise errkit.ValidationError(module="inventory", code=100)\n'
+        )
+        assert migrated(before, only=ONLY) == after
+
+    def test_cause_kept(self, migrated: Migrate) -> None:
+        """An existing `from` clause stays as written."""
+        before = "import os\ntry:\n    pass\nexcept OSError as e:\n    raise ValueError('x') from None\n"
+        after = (
+            "import os\nimport errkit\ntry:\n    pass\nexcept OSError as e:\n"
+            "    raise errkit.ValidationError('x', module=\"inventory\", code=100)"
+            " from None\n"
+        )
+        assert migrated(before, only=ONLY) == after
+
+    def test_multiline_call_keeps_trailing_comma(self, migrated: Migrate) -> None:
+        """The trailing comma and closing bracket stay on their own line."""
+        before = """\
+            import os
+            raise ValueError(
+                "quantity must be positive",
+            )
+        """
+        after = """\
+            import os
+            import errkit
+            raise errkit.ValidationError(
+                "quantity must be positive", module="inventory", code=100,
+            )
+        """
+        assert migrated(before, only=ONLY) == dedent(after)
+
+    def test_same_template_reuses_code(self, migrated: Migrate) -> None:
+        """Two raises of one class and f-string template share one code."""
+        before = """\
+            import os
+            def a(n):
+                raise ValueError(f"bad quantity {n}")
+            def b(m):
+                raise ValueError(f"bad quantity {m + 1}")
+            def c():
+                raise ValueError("other")
+        """
+        out = migrated(before, only=ONLY)
+        assert out.count("code=100") == 2
+        assert out.count("code=101") == 1
+
+    def test_known_code_from_config_reused(self, migrated: Migrate) -> None:
+        """A key already allocated in the config keeps its code."""
+        before = "import os\nraise ValueError('empty')\n"
+        out = migrated(before, only=ONLY, known={107: "ValueError: empty"})
+        assert "code=107" in out
+
+    def test_full_block_leaves_site(self, migrated: Migrate) -> None:
+        """With the validation block full, the raise is left as it was."""
+        before = "import os\nraise ValueError('new kind')\n"
+        known = {100 + i: f"ValueError: kind {i}" for i in range(10)}
+        assert migrated(before, only=ONLY, known=known) == before
+
+    @pytest.mark.parametrize(
+        "source",
+        [
+            "from x import ValueError\nraise ValueError('x')\n",
+            "class ValueError(Exception): pass\nraise ValueError('x')\n",
+            "raise NotImplementedError('x')\n",
+            "raise StopIteration\n",
+            "try:\n    pass\nexcept Exception:\n    raise\n",
+            "import errkit\nraise errkit.ValidationError('x', module='m', code=1)\n",
+        ],
+        ids=["imported", "defined", "not-implemented", "stop-iteration", "bare-raise",
+             "migrated"],
+    )
+    def test_not_a_site(self, migrated: Migrate, source: str) -> None:
+        """Names that are not the builtin, excluded builtins and bare raise stay."""
+        assert migrated(source, only=ONLY) == source
+
+    def test_instances_keep_builtin_behaviour(self, migrated: Migrate) -> None:
+        """The rewritten raise is caught by the same except and prints the same."""
+        import errkit
+
+        source = migrated("import os\ndef f():\n    raise KeyError('sku-1')\n", only=ONLY)
+        namespace: dict[str, object] = {}
+        exec(compile(source, "stock.py", "exec"), namespace)
+        with pytest.raises(KeyError) as info:
+            namespace["f"]()  # type: ignore[operator]
+        assert str(info.value) == "'sku-1'"
+        assert info.value.args == ("sku-1",)
+        assert isinstance(info.value, errkit.CodedError)
+        assert info.value.code_str == "inventory:110"
