@@ -85,7 +85,7 @@ OUT_OF_STOCK = CatalogEntry(
     category="conflict",
     severity="warning",
     retryable=False,
-    message="sold out",
+    message="only {n} left",
     description="Not enough free units to reserve.\n\n"
     "Raised when a reservation asks for more units than are free.",
     client_action=CLIENT_ACTIONS["conflict"],
@@ -154,6 +154,14 @@ class TestFindRaises:
 
         assert [(s.line, s.message) for s in sites] == [(2, "none left"), (3, None)]
 
+    def test_f_string_messages_become_templates(self) -> None:
+        """An f-string message is shown with its placeholders."""
+        source = 'raise X(f"only {n} of {item.sku!r} left")\n'
+
+        sites = find_raises(source, "a.py", frozenset({"X"}))
+
+        assert [s.message for s in sites] == ["only {n} of {item.sku} left"]
+
     def test_unparsable_source_gives_nothing(self) -> None:
         """A syntax error is the scanner's to report."""
         assert find_raises("def (:\n", "a.py", frozenset({"X"})) == []
@@ -189,7 +197,7 @@ class TestRender:
             category:   conflict
             severity:   warning
             retryable:  no
-            message:    sold out
+            message:    only {{n}} left
 
             What a client should do: {CLIENT_ACTIONS["conflict"]}
 
@@ -234,7 +242,7 @@ class TestRender:
             ),
             (
                 "| [`inventory:120`](#inventory120) | `OutOfStock` | conflict "
-                "| warning | no | `sold out` |"
+                "| warning | no | `only {n} left` |"
             ),
         ]
         section = text[text.index("### inventory:120") :]
@@ -250,7 +258,7 @@ class TestRender:
             "- category: conflict",
             "- severity: warning",
             "- retryable: no",
-            "- message: `sold out`",
+            "- message: `only {n} left`",
             f"- client: {CLIENT_ACTIONS['conflict']}",
             "- declared at: `bazaar/inventory/errors.py:4`",
             "- raised at: `bazaar/inventory/stock.py:8`, `bazaar/inventory/stock.py:9`",
@@ -271,7 +279,7 @@ class TestRender:
                     "category": "conflict",
                     "severity": "warning",
                     "retryable": False,
-                    "message": "sold out",
+                    "message": "only {n} left",
                     "description": OUT_OF_STOCK.description,
                     "client_action": CLIENT_ACTIONS["conflict"],
                     "declared_at": ["bazaar/inventory/errors.py:4"],

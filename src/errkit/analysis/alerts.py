@@ -17,11 +17,16 @@ requests; thresholds are therefore absolute and every one is configurable
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from errkit.analysis._yaml import dump_yaml
+
+if TYPE_CHECKING:
+    from errkit.analysis.config import ToolConfig
 
 #: The categories that get an alert of their own, with default thresholds in
 #: errors per second: the ones a caller or an operator can act on.
@@ -140,6 +145,29 @@ def alert_settings_from(
     return AlertSettings(
         namespace=namespace, modules=tuple(merged), category_rates=rates, **values
     )
+
+
+def load_alert_settings(config: ToolConfig, **overrides: Any) -> AlertSettings:
+    """Settings for a loaded toolkit config: its namespace, its modules with their
+    owners, its `[tool.errkit.alerts]` table, then `overrides` (from the CLI).
+
+    Raises ValueError naming the file when the alerts table is invalid.
+    """
+    table: Mapping[str, Any] = {}
+    if config.source is not None:
+        data = tomllib.loads(Path(config.source).read_text(encoding="utf-8"))
+        if Path(config.source).name == "pyproject.toml":
+            data = data.get("tool", {}).get("errkit", {})
+        table = data.get("alerts", {})
+    modules = [ModuleAlert(m.name, m.owner or None) for m in config.modules]
+    try:
+        settings = alert_settings_from(
+            table, namespace=config.namespace, modules=modules
+        )
+        return replace(settings, **overrides)
+    except (TypeError, ValueError) as exc:
+        msg = f"{config.source or '<defaults>'}: {exc}"
+        raise ValueError(msg) from exc
 
 
 # --- rule construction --------------------------------------------------------

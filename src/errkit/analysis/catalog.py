@@ -10,6 +10,7 @@ client advice is per category. Renderers live in `catalog_format`.
 from __future__ import annotations
 
 import ast
+import builtins
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from errkit.analysis.sites import CodeDeclaration, FileScan
-from errkit.core._categories import CATEGORY_DEFAULTS, Category
+from errkit.core import CATEGORY_DEFAULTS, Category, category_for_builtin
 
 logger = logging.getLogger("errkit.analysis")
 
@@ -182,15 +183,29 @@ def find_raises(
             continue
         target, message = node.exc, None
         if isinstance(target, ast.Call):
-            if target.args and isinstance(target.args[0], ast.Constant):
-                value = target.args[0].value
-                message = value if isinstance(value, str) else None
+            message = _template(target.args[0]) if target.args else None
             target = target.func
         name = _last_name(target)
         if name in names:
             sites.append(RaiseSite(name, path, node.lineno, message))
 
     return sites
+
+
+def _template(node: ast.expr) -> str | None:
+    """A literal message, or an f-string as its template (`only {n} left`)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if not isinstance(node, ast.JoinedStr):
+        return None
+    parts = []
+    for value in node.values:
+        if isinstance(value, ast.Constant):
+            parts.append(str(value.value))
+        elif isinstance(value, ast.FormattedValue):
+            parts.append("{" + ast.unparse(value.value) + "}")
+
+    return "".join(parts)
 
 
 def _last_name(node: ast.expr) -> str | None:
@@ -205,6 +220,8 @@ def _entry(module: str, code: int, draft: _Draft) -> CatalogEntry:
     decls = sorted(draft.decls, key=lambda d: (not d.declared, d.path, d.line))
     main = decls[0]
     category = next((d.category for d in decls if d.category), None)
+    if category is None:
+        category = _coded_builtin_category(main.class_name)
     severity: str | None = None
     retryable: bool | None = None
     if category in _CATEGORY_NAMES:
@@ -232,6 +249,16 @@ def _entry(module: str, code: int, draft: _Draft) -> CatalogEntry:
         declared_at=tuple(f"{d.path}:{d.line}" for d in decls if d.declared),
         raised_at=tuple(f"{path}:{line}" for path, line in raised),
     )
+
+
+def _coded_builtin_category(class_name: str) -> str | None:
+    """The category of `errkit.CodedKeyError` and its kin: their builtin's."""
+    builtin = getattr(builtins, class_name.removeprefix("Coded"), None)
+    if not class_name.startswith("Coded") or not isinstance(builtin, type):
+        return None
+    if not issubclass(builtin, BaseException):
+        return None
+    return category_for_builtin(builtin).value
 
 
 def _place(site: RaiseSite) -> tuple[str, int]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from errkit.analysis.sites import CodeDeclaration
-from errkit.core._categories import Category, block_for_offset
+from errkit.core import Category, block_for_offset
 
 
 class Level(str, enum.Enum):
