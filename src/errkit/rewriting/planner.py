@@ -306,7 +306,7 @@ class _Planner:
         if exc is None:
             return
         line, col = node.lineno, self.col(node)
-        scope = ".".join(self.scope.names)
+        scope = f"{self.stem}:{'.'.join(self.scope.names) or '<module>'}"
         builtin = raise_generic.raised_builtin(exc, self.shadowed)
         if builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
             edit = raise_generic.plan_raise(exc, builtin, scope, line, col)

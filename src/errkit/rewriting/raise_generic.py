@@ -52,14 +52,15 @@ def message_template(exc: ast.expr, scope: str) -> str:
 
     A literal message (or the literal part of an f-string, `%` or `.format`) is its
     own template, so raises with the same class and template share a code. Any other
-    message is specific to its place, so the enclosing scope joins the key.
+    message is specific to its place, so the file and enclosing scope (`scope`,
+    e.g. "stock:Ledger.reserve") join the key.
     """
     args = exc.args if isinstance(exc, ast.Call) else []
     first = args[0] if args else None
     literal = _literal_shape(first) if first is not None else None
     if literal is not None:
         return literal
-    where = scope or "<module>"
+    where = scope
     if first is None:
         return f"in {where}"
     return f"in {where}: {ast.unparse(first)}"

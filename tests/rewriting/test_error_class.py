@@ -1,0 +1,93 @@
+"""error-class: custom exception classes gain a category type and a code."""
+
+from __future__ import annotations
+
+import pytest
+
+from errkit.analysis.sites import SiteKind
+
+from conftest import Migrate, dedent
+
+ONLY = SiteKind.ERROR_CLASS
+
+
+class TestErrorClass:
+    def test_exception_class_gets_category_type(self, migrated: Migrate) -> None:
+        """A conflict-named Exception class gets ConflictError, which adds nothing."""
+        before = """\
+            import os
+
+            class OutOfStock(Exception):
+                \"\"\"Not enough stock.\"\"\"
+        """
+        after = """\
+            import os
+            import errkit
+
+            class OutOfStock(errkit.ConflictError, Exception, module="inventory", code=120):
+                \"\"\"Not enough stock.\"\"\"
+        """
+        assert migrated(before, only=ONLY) == dedent(after)
+
+    def test_value_error_class(self, migrated: Migrate) -> None:
+        """A ValueError class gets ValidationError before its builtin base."""
+        before = "import os\nclass BadSku(Mixin, ValueError):\n    pass\n"
+        after = (
+            "import os\nimport errkit\nclass BadSku(Mixin, errkit.ValidationError,"
+            ' ValueError, module="inventory", code=100):\n    pass\n'
+        )
+        assert migrated(before, only=ONLY) == after
+
+    def test_adding_builtin_uses_coded_error(self, migrated: Migrate) -> None:
+        """Where the category type would add RuntimeError, CodedError is used."""
+        before = "import os\nclass Broken(Exception):\n    pass\n"
+        after = (
+            "import os\nimport errkit\nclass Broken(errkit.CodedError, Exception,"
+            ' module="inventory", code=160, category="internal"):\n    pass\n'
+        )
+        assert migrated(before, only=ONLY) == after
+
+    def test_keywords_kept(self, migrated: Migrate) -> None:
+        """An existing metaclass keyword stays before the new ones."""
+        before = "import abc\nclass Gone(KeyError, metaclass=abc.ABCMeta):\n    pass\n"
+        after = (
+            "import abc\nimport errkit\nclass Gone(errkit.NotFoundError, KeyError,"
+            ' metaclass=abc.ABCMeta, module="inventory", code=110):\n    pass\n'
+        )
+        assert migrated(before, only=ONLY) == after
+
+    @pytest.mark.parametrize(
+        "source",
+        [
+            "class W(UserWarning):\n    pass\n",
+            "class Stop(BaseException):\n    pass\n",
+            "class E(Exception):\n    def __init__(self, m):\n        self.message = m\n",
+            "class E(Exception):\n    code = 500\n",
+            "def f():\n    class Local(ValueError):\n        pass\n",
+            "import errkit\nclass E(errkit.ConflictError, module='m', code=1):\n    pass\n",
+            "class E(Base):\n    pass\n",
+        ],
+        ids=["warning", "base-exception", "sets-message", "class-code", "local-class",
+             "migrated", "no-builtin-base"],
+    )
+    def test_left_alone(self, migrated: Migrate, source: str) -> None:
+        """Warnings, BaseException, owned attributes and local classes stay."""
+        assert migrated(source, only=ONLY) == source
+
+    def test_ancestry_kept_at_runtime(self, migrated: Migrate) -> None:
+        """The migrated class keeps every builtin ancestor and str()."""
+        import errkit
+
+        source = migrated(
+            "import os\nclass Missing(LookupError):\n    pass\n", only=ONLY
+        )
+        namespace: dict[str, object] = {"__name__": "stock_test"}
+        exec(compile(source, "stock_test.py", "exec"), namespace)
+        cls = namespace["Missing"]
+        assert isinstance(cls, type)
+        builtins_before = {LookupError, Exception, BaseException}
+        assert {k for k in cls.__mro__ if k.__module__ == "builtins"} == (
+            builtins_before | {object}
+        )
+        assert str(cls("sku")) == "sku"
+        assert issubclass(cls, errkit.NotFoundError)
