@@ -5,6 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-_HERE = str(Path(__file__).resolve().parent)
-if _HERE not in sys.path:
-    sys.path.insert(0, _HERE)
+_SERVICE = str(Path(__file__).resolve().parents[1])
+if _SERVICE not in sys.path:
+    sys.path.insert(0, _SERVICE)
