@@ -183,7 +183,7 @@ def _format_chain(
         current = older
 
     if cycle is not None:
-        out.append(f"{indent}{CYCLE} {_type_name(cycle)}\n\n")
+        out.append(f"{indent}{CYCLE} {_type_name(cycle)}\n")
         out.append(indent + _separator(chain[-1][1]))
     for position in range(len(chain) - 1, -1, -1):
         item = chain[position][0]
