@@ -21,6 +21,8 @@ __all__ = [
     "CategoryBlock",
     "CategoryDefaults",
     "Severity",
+    "as_category",
+    "as_severity",
     "block_for_offset",
     "category_for_builtin",
 ]
@@ -55,6 +57,40 @@ class Severity(StrEnum):
 
 
 _SEVERITY_RANK: Final = {s: i for i, s in enumerate(Severity)}
+
+
+_CATEGORY_BY_VALUE: Final[dict[str, Category]] = {c.value: c for c in Category}
+_SEVERITY_BY_VALUE: Final[dict[str, Severity]] = {s.value: s for s in Severity}
+
+
+def as_category(value: object, param: str = "category") -> Category:
+    """``value`` (a ``Category`` or its string) as a ``Category``.
+
+    A dict lookup, not ``Category(value)``: this runs on raise paths.
+
+    Raises:
+        ValueError: ``value`` names no category; the message lists them.
+    """
+    found = _CATEGORY_BY_VALUE.get(value) if isinstance(value, str) else None
+    if found is None:
+        names = ", ".join(_CATEGORY_BY_VALUE)
+        msg = f"{param} must be one of {names}, got {value!r}"
+        raise ValueError(msg)
+    return found
+
+
+def as_severity(value: object, param: str = "severity") -> Severity:
+    """``value`` (a ``Severity`` or its string) as a ``Severity``.
+
+    Raises:
+        ValueError: ``value`` names no severity; the message lists them.
+    """
+    found = _SEVERITY_BY_VALUE.get(value) if isinstance(value, str) else None
+    if found is None:
+        names = ", ".join(_SEVERITY_BY_VALUE)
+        msg = f"{param} must be one of {names}, got {value!r}"
+        raise ValueError(msg)
+    return found
 
 
 @dataclass(frozen=True, slots=True)

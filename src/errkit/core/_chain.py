@@ -7,8 +7,8 @@ re-raising a group's member, whose ``__context__`` becomes the group), and
 exceptions can be unhashable (a class that defines ``__eq__``), so visited
 exceptions are tracked by ``id()``, never in a set of the exceptions themselves.
 
-A *barrier* (see ``errkit.barrier``) is an error whose chain lookups must not
-see into; walks stop below it unless asked to cross barriers (for logs).
+A *barrier* (see ``errkit.barrier``) is a coded error whose chain lookups must
+not see into; walks stop below it unless asked to cross barriers (for logs).
 """
 
 from __future__ import annotations
@@ -16,17 +16,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Literal
 
-__all__ = ["BARRIER_ATTR", "ChainLink", "is_barrier", "links", "walk"]
+from ._errors import CodedError
 
-#: Attribute set on an exception to make it a barrier for lookups.
-BARRIER_ATTR = "__errkit_barrier__"
+__all__ = ["ChainLink", "is_barrier", "links", "walk"]
 
 Via = Literal["root", "member", "cause", "context"]
 
 
 def is_barrier(exc: BaseException) -> bool:
-    """True if lookups must not look below ``exc``."""
-    return bool(getattr(exc, BARRIER_ATTR, False))
+    """True if lookups must not look below ``exc`` (see ``errkit.barrier``)."""
+    return isinstance(exc, CodedError) and exc._barrier
+
+
+def _below(exc: BaseException) -> BaseException | None:
+    """The cause, or else the context unless suppressed: what tracebacks show."""
+    below = exc.__cause__
+    if below is None and not exc.__suppress_context__:
+        below = exc.__context__
+    return below
 
 
 def _next(exc: BaseException) -> list[tuple[Via, BaseException]]:
@@ -41,6 +48,33 @@ def _next(exc: BaseException) -> list[tuple[Via, BaseException]]:
     return below
 
 
+def chain(exc: BaseException | None, *, barriers: bool = True) -> list[BaseException]:
+    """``list(walk(exc))``, computed without a generator (lookups use it)."""
+    found: list[BaseException] = []
+    if exc is None:
+        return found
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    # Inlined rather than built on _below(): this loop is every lookup's cost.
+    while stack:
+        current = stack.pop()
+        key = id(current)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(current)
+        if barriers and isinstance(current, CodedError) and current._barrier:
+            continue
+        below = current.__cause__
+        if below is None and not current.__suppress_context__:
+            below = current.__context__
+        if below is not None:
+            stack.append(below)
+        if isinstance(current, BaseExceptionGroup):
+            stack.extend(reversed(current.exceptions))
+    return found
+
+
 def walk(
     exc: BaseException | None, *, barriers: bool = True
 ) -> Iterator[BaseException]:
@@ -49,22 +83,10 @@ def walk(
     Group members come before the group's own cause/context. ``None`` yields
     nothing. With ``barriers`` (the default) nothing below a barrier is yielded;
     pass ``barriers=False`` to see the whole chain, as a log formatter would.
+    The chain is collected before the first item is yielded, so changing it
+    while walking does not disturb the walk.
     """
-    if exc is None:
-        return
-    seen: set[int] = set()
-    stack: list[BaseException] = [exc]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        if barriers and is_barrier(current):
-            continue
-        stack.extend(e for _, e in reversed(_next(current)))
-
-
+    return iter(chain(exc, barriers=barriers))
 @dataclass(frozen=True, slots=True)
 class ChainLink:
     """One step of a chain, for formatters that draw it.

@@ -23,7 +23,14 @@ import traceback
 from typing import Any, ClassVar, Iterable, Mapping
 
 from . import _sentinels as sentinels
-from ._categories import CATEGORY_DEFAULTS, Category, Severity, category_for_builtin
+from ._categories import (
+    CATEGORY_DEFAULTS,
+    Category,
+    Severity,
+    as_category,
+    as_severity,
+    category_for_builtin,
+)
 from ._registry import get_registry
 
 __all__ = [
@@ -67,9 +74,11 @@ def _definition_site() -> str:
 
 
 def _check_code(code: object, where: str) -> int:
-    if not isinstance(code, int) or isinstance(code, bool) or code < 0:
-        msg = f"{where}: code must be an integer of zero or more, got {code!r}"
-        raise TypeError(msg) if not isinstance(code, int) else ValueError(msg)
+    msg = f"{where}: code must be an integer of zero or more, got {code!r}"
+    if not isinstance(code, int) or isinstance(code, bool):
+        raise TypeError(msg)
+    if code < 0:
+        raise ValueError(msg)
     return code
 
 
@@ -135,6 +144,8 @@ class CodedError(Exception):
     _coded_spec: ClassVar[tuple[type[BaseException], Category | None] | None] = None
     _context: dict[str, Any] | None = None
     _safe: frozenset[str] | None = None
+    #: True on an error made a barrier by ``errkit.barrier`` (lookups stop here).
+    _barrier: bool = False
 
     def __init_subclass__(
         cls,
@@ -149,16 +160,22 @@ class CodedError(Exception):
         **kwargs: Any,
     ) -> None:
         super().__init_subclass__(**kwargs)
-        where = f"class {cls.__qualname__}"
+        where = f"class {cls.__name__}"
         cls._oserror = issubclass(cls, OSError)
+        if cls._oserror and "__init__" not in cls.__dict__:
+            base_init = cls.__init__
+            if base_init is CodedError.__init__:
+                # OSError parses errno/strerror/filename in __init__; only the
+                # first OSError-based coded class needs this (the rest inherit).
+                cls.__init__ = _oserror_init  # type: ignore[method-assign]
         if "_coded_spec" not in cls.__dict__:
             cls._coded_spec = None  # subclasses of a coded() type pickle by name
         if category is not None:
-            cls.category = Category(category)
+            cls.category = as_category(category)
             defaults = CATEGORY_DEFAULTS[cls.category]
             cls.severity, cls.retryable = defaults.severity, defaults.retryable
         if severity is not None:
-            cls.severity = Severity(severity)
+            cls.severity = as_severity(severity)
         if retryable is not None:
             cls.retryable = bool(retryable)
         if public_message is not None:
@@ -184,46 +201,52 @@ class CodedError(Exception):
 
     def __init__(self, *args: object, **kwargs: Any) -> None:
         # BaseException.__new__ has stored args already; set them again because a
-        # subclass __init__ may pass fewer (super().__init__(message)).
-        if self._oserror:
-            OSError.__init__(self, *args)
-        else:
-            self.args = args
+        # subclass __init__ may pass fewer (super().__init__(message)). This body
+        # is the whole per-raise cost of a class-declared error: keep it so.
+        self.args = args
         if kwargs:
             self._apply(kwargs)
 
     def _apply(self, kwargs: dict[str, Any]) -> None:
         """Store raise-time keywords; only reached when some were passed."""
-        context = kwargs.pop("context", None)
-        safe = kwargs.pop("safe", None)
-        if (module := kwargs.pop("module", None)) is not None:
-            self.module = _check_module(module, type(self).__name__)
-        if (code := kwargs.pop("code", None)) is not None:
-            self.code = _check_code(code, type(self).__name__)
-        if (category := kwargs.pop("category", None)) is not None:
-            self.category = Category(category)
-            defaults = CATEGORY_DEFAULTS[self.category]
-            self.severity, self.retryable = defaults.severity, defaults.retryable
-        if (severity := kwargs.pop("severity", None)) is not None:
-            self.severity = Severity(severity)
-        if (retryable := kwargs.pop("retryable", None)) is not None:
-            self.retryable = bool(retryable)
-
-        unknown = [k for k in kwargs if k not in self._all_fields]
-        if unknown:
-            accepted = sorted(_CORE_KEYWORDS | self._all_fields)
-            msg = (
-                f"{type(self).__name__}() got unexpected keyword {unknown[0]!r};"
-                f" accepted: {', '.join(accepted)}"
-            )
-            raise TypeError(msg)
-        if context is not None or kwargs:
-            ctx = self.context
-            ctx.update({k: v for k, v in kwargs.items() if v is not None})
-            if context is not None:
-                ctx.update(context)
-        if safe is not None:
-            self._safe = self.safe_fields | frozenset(safe)
+        fields: dict[str, Any] | None = None
+        for key, value in kwargs.items():
+            if value is None:
+                continue  # None means "not given", as in the signature
+            if key == "module":
+                self.module = _check_module(value, type(self).__name__)
+            elif key == "code":
+                self.code = _check_code(value, type(self).__name__)
+            elif key == "category":
+                self.category = as_category(value)
+                defaults = CATEGORY_DEFAULTS[self.category]
+                if "severity" not in kwargs:
+                    self.severity = defaults.severity
+                if "retryable" not in kwargs:
+                    self.retryable = defaults.retryable
+            elif key == "severity":
+                self.severity = as_severity(value)
+            elif key == "retryable":
+                self.retryable = bool(value)
+            elif key == "context":
+                self.context.update(value)
+            elif key == "safe":
+                self._safe = self.safe_fields | frozenset(value)
+            elif key in self._all_fields:
+                if fields is None:
+                    fields = {}
+                fields[key] = value
+            else:
+                accepted = sorted(_CORE_KEYWORDS | self._all_fields)
+                msg = (
+                    f"{type(self).__name__}() got an unexpected keyword argument"
+                    f" {key!r}; accepted: {', '.join(accepted)}"
+                )
+                raise TypeError(msg)
+        if fields:
+            # Structured fields first, so an explicit context= wins on a clash.
+            ctx = self._context
+            self._context = {**fields, **ctx} if ctx else fields
 
     # --- the coded view -----------------------------------------------------------
 
@@ -334,6 +357,13 @@ class CodedError(Exception):
         self.__context__ = state.pop("__context__", None)
         self.__suppress_context__ = state.pop("__suppress_context__", False)
         self.__dict__.update(state)
+
+
+def _oserror_init(self: CodedError, *args: object, **kwargs: Any) -> None:
+    """``CodedError.__init__`` for OSError-based types: let OSError parse args."""
+    OSError.__init__(self, *args)
+    if kwargs:
+        self._apply(kwargs)
 
 
 def _type_name(cls: type) -> str:
@@ -565,7 +595,7 @@ def coded(
         raise TypeError(msg)
     if issubclass(builtin, CodedError) and category is None:
         return builtin
-    cat = None if category is None else Category(category)
+    cat = None if category is None else as_category(category)
     key = (builtin, cat)
     cls = _coded_cache.get(key)
     if cls is not None:

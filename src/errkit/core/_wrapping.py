@@ -3,7 +3,7 @@
 Vocabulary (after Go's cockroachdb/errors): ``has`` searches the whole chain,
 ``find`` returns the first match, ``*_of`` extracts a value. Every function
 accepts ``None`` and then returns ``None`` / ``False``; every walk is cycle-safe
-(see ``_chain``) and stops at barriers.
+and stops at barriers (see ``_chain``).
 
 A match is one of: an exception class or a tuple of them (sentinel classes also
 match their builtin ``equivalents``), a ``"module:code"`` string, an int code, a
@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar, Union
 
 from . import _sentinels
-from ._categories import Category, Severity, category_for_builtin
-from ._chain import BARRIER_ATTR, walk
+from ._categories import Category, Severity, as_category, category_for_builtin
+from ._chain import chain
 from ._errors import CodedError, coded
 
 __all__ = [
@@ -50,24 +50,33 @@ Match = Union[
 _CONTEXT_ATTR = "__errkit_context__"
 
 
-def _qualified(cls: type) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"
+def _is_exc_type(obj: object) -> bool:
+    return isinstance(obj, type) and issubclass(obj, BaseException)
 
 
-def _equivalent(exc: BaseException, sentinel: type[_sentinels.Sentinel]) -> bool:
-    for eq in sentinel.equivalents:
-        if isinstance(eq, str):
-            if any(_qualified(c) == eq for c in type(exc).__mro__):
-                return True
-        elif isinstance(exc, eq):
+def _types_matcher(
+    types: tuple[type[BaseException], ...],
+) -> Callable[[BaseException], bool]:
+    """isinstance against ``types`` and the equivalents of any sentinel among them."""
+    classes = list(types)
+    names: set[str] = set()
+    for cls in types:
+        if issubclass(cls, _sentinels.Sentinel):
+            for eq in cls.equivalents:
+                if isinstance(eq, str):
+                    names.add(eq)
+                else:
+                    classes.append(eq)
+    exact = tuple(classes)
+    if not names:
+        return lambda e: isinstance(e, exact)
+
+    def match(e: BaseException) -> bool:
+        if isinstance(e, exact):
             return True
-    return False
+        return any(f"{c.__module__}.{c.__qualname__}" in names for c in type(e).__mro__)
 
-
-def _type_matches(exc: BaseException, cls: type[BaseException]) -> bool:
-    if isinstance(exc, cls):
-        return True
-    return issubclass(cls, _sentinels.Sentinel) and _equivalent(exc, cls)
+    return match
 
 
 def _matcher(match: Match) -> Callable[[BaseException], bool]:
@@ -78,12 +87,10 @@ def _matcher(match: Match) -> Callable[[BaseException], bool]:
         return lambda e: isinstance(e, CodedError) and e.code_str == match
     if isinstance(match, int) and not isinstance(match, bool):
         return lambda e: isinstance(e, CodedError) and e.code == match
-    if isinstance(match, type) and issubclass(match, BaseException):
-        return lambda e: _type_matches(e, match)
-    if isinstance(match, tuple) and all(
-        isinstance(m, type) and issubclass(m, BaseException) for m in match
-    ):
-        return lambda e: any(_type_matches(e, m) for m in match)
+    if _is_exc_type(match):
+        return _types_matcher((match,))  # type: ignore[arg-type]
+    if isinstance(match, tuple) and all(_is_exc_type(m) for m in match):
+        return _types_matcher(match)
     if callable(match):
         return match
     msg = (
@@ -94,9 +101,13 @@ def _matcher(match: Match) -> Callable[[BaseException], bool]:
 
 
 def find(exc: BaseException | None, match: Match) -> BaseException | None:
-    """The first exception in ``exc``'s chain (``exc`` included) matching ``match``."""
+    """The first exception in ``exc``'s chain (``exc`` included) matching ``match``.
+
+    Raises:
+        TypeError: ``match`` is none of the accepted forms.
+    """
     pred = _matcher(match)
-    for e in walk(exc):
+    for e in chain(exc):
         if pred(e):
             return e
     return None
@@ -108,7 +119,7 @@ def has(exc: BaseException | None, match: Match) -> bool:
 
 
 def _first_coded(exc: BaseException | None) -> CodedError | None:
-    for e in walk(exc):
+    for e in chain(exc):
         if isinstance(e, CodedError):
             return e
     return None
@@ -116,16 +127,18 @@ def _first_coded(exc: BaseException | None) -> CodedError | None:
 
 def code_of(exc: BaseException | None) -> str | None:
     """``"module:code"`` of the first error in the chain that has a code."""
-    for e in walk(exc):
+    for e in chain(exc):
         if isinstance(e, CodedError) and e.code is not None:
             return e.code_str
     return None
 
 
 def category_of(exc: BaseException | None) -> Category | None:
-    """The category of the first coded error in the chain; for a chain with
-    none, the category ``exc``'s builtin type stands for (``KeyError``:
-    not_found; anything unknown: internal)."""
+    """The category of the first coded error in the chain.
+
+    For a chain without one, the category ``exc``'s builtin type stands for
+    (``KeyError``: not_found; anything unknown: internal).
+    """
     if exc is None:
         return None
     first = _first_coded(exc)
@@ -146,22 +159,24 @@ def is_retryable(exc: BaseException | None) -> bool:
     The first coded error in the chain decides. Without one, a builtin
     ``TimeoutError`` or ``ConnectionError`` anywhere in the chain says yes.
     """
-    first = _first_coded(exc)
-    if first is not None:
-        return first.retryable
-    return any(isinstance(e, (TimeoutError, ConnectionError)) for e in walk(exc))
+    errors = chain(exc)
+    for e in errors:
+        if isinstance(e, CodedError):
+            return e.retryable
+    return any(isinstance(e, (TimeoutError, ConnectionError)) for e in errors)
 
 
 def root_cause(exc: BaseException | None) -> BaseException | None:
     """The innermost error along ``__cause__``/``__context__`` (not into groups).
 
+    Follows what tracebacks show: the cause, else the unsuppressed context.
     Stops at a cycle (returning the last new error) and at a barrier.
     """
     if exc is None:
         return None
     seen = {id(exc)}
     current = exc
-    while not getattr(current, BARRIER_ATTR, False):
+    while not (isinstance(current, CodedError) and current._barrier):
         below = current.__cause__
         if below is None and not current.__suppress_context__:
             below = current.__context__
@@ -175,7 +190,7 @@ def root_cause(exc: BaseException | None) -> BaseException | None:
 def context_of(exc: BaseException | None) -> dict[str, Any]:
     """All context in the chain merged; outer errors win on a shared key."""
     merged: dict[str, Any] = {}
-    for e in reversed(list(walk(exc))):
+    for e in reversed(chain(exc)):
         if isinstance(e, CodedError):
             merged.update(e._context or {})
         merged.update(getattr(e, _CONTEXT_ATTR, None) or {})
@@ -198,11 +213,12 @@ def with_context(exc: E | None, **context: Any) -> E | None:
     return exc
 
 
-def _builtin_base(cls: type[BaseException]) -> type[BaseException]:
+def _builtin_base(cls: type[BaseException]) -> type[Exception]:
+    """The most derived builtin ``Exception`` class in ``cls``'s ancestry."""
     for base in cls.__mro__:
         if base.__module__ == "builtins" and issubclass(base, Exception):
             return base
-    return Exception
+    return Exception  # BaseException-only types (KeyboardInterrupt...)
 
 
 def wrap(
@@ -217,21 +233,22 @@ def wrap(
     """A new coded error saying ``message``, with ``exc`` as its ``__cause__``.
 
     The wrapper is the coded twin of ``exc``'s nearest builtin type (wrapping a
-    ``KeyError`` gives a ``CodedKeyError``), so an ``except`` clause for the
-    builtin still catches the raised wrapper. It takes ``exc``'s category,
-    severity and retryable flag unless ``category`` is given, and carries
-    ``context``. ``code_of`` still finds ``exc``'s code through the chain.
-    ``None`` gives back ``None``. Use as ``raise errkit.wrap(e, "...") from e``
-    or plain ``raise errkit.wrap(e, "...")``.
+    ``KeyError`` gives a ``CodedKeyError``), so an ``except`` clause for that
+    builtin still catches the raised wrapper. It takes the category, severity
+    and retryable flag of the first coded error in ``exc``'s chain unless
+    ``category`` is given, and carries ``context``. ``code_of`` still finds the
+    inner code through the chain. ``None`` gives back ``None``::
+
+        except KeyError as e:
+            raise errkit.wrap(e, "loading order", order_id=7) from e
     """
     if exc is None:
         return None
-    base = _builtin_base(type(exc))
-    cls = coded(base) if base is not BaseException else CodedError
+    cls = coded(_builtin_base(type(exc)))
     wrapper = cls(message, module=module, code=code, context=context)
     inner = _first_coded(exc)
     if category is not None:
-        wrapper.category = Category(category)
+        wrapper.category = as_category(category)
     elif inner is not None:
         wrapper.category = inner.category
         wrapper.severity = inner.severity
@@ -243,16 +260,23 @@ def wrap(
 
 
 def barrier(error: E) -> E:
-    """Mark ``error`` as a barrier and return it.
+    """Mark the coded ``error`` as a barrier and return it.
 
     Lookups (``find``, ``has``, ``code_of``...) then stop at ``error``: the codes
-    and sentinels of its causes do not leak through it, while logs still show
-    the whole chain (``walk(exc, barriers=False)``). Typical at a boundary::
+    and sentinels of its causes do not leak through it, while logs still see the
+    whole chain (``walk(exc, barriers=False)``). Typical at a boundary::
 
         except PaymentGatewayError as e:
             raise errkit.barrier(errkit.InternalError("charge failed")) from e
+
+    Raises:
+        TypeError: ``error`` is not a ``CodedError`` (a barrier must say what
+            the boundary's own failure is).
     """
-    setattr(error, BARRIER_ATTR, True)
+    if not isinstance(error, CodedError):
+        msg = f"error must be a CodedError to act as a barrier, got {error!r}"
+        raise TypeError(msg)
+    error._barrier = True
     return error
 
 

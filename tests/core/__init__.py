@@ -1,0 +1,1 @@
+"""Tests of errkit's core layer (a package so test module names stay unique)."""
