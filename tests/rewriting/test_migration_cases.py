@@ -111,7 +111,7 @@ class TestBR20Encodings:
         outcome = run_migration(tmp_path, self.FILES)["legacy_latin1.py"]
         assert outcome.after == (  # type: ignore[attr-defined]
             b"# -*- coding: latin-1 -*-\nimport errkit\nMSG = 'caf\xe9'\n"
-            b"raise errkit.ValidationError(MSG, module=\"proj\", code=101)\n"
+            b"raise errkit.ValidationError(MSG, module=\"proj\", code=100)\n"
         )
 
     def test_bom_and_crlf_kept(self, tmp_path: Path) -> None:

@@ -129,6 +129,11 @@ def migrate(
         _plan_job, jobs, options.jobs, lambda job: _crashed(job[0])
     )
     plans: list[FilePlan] = []
+    taken: dict[str, set[int]] = {}
+    for result in planned:
+        if isinstance(result, FilePlan):
+            for module, code in result.declared:
+                taken.setdefault(module, set()).add(code)
     for job, result in zip(jobs, planned):
         if isinstance(result, FileOutcome):
             run.outcomes.append(result)
@@ -142,7 +147,7 @@ def migrate(
             )
 
     modules = {spec.name: spec for spec in config.modules}
-    plans = _allocate(plans, modules, config, run)
+    plans = _allocate(plans, modules, config, run, taken)
     rewrite_jobs = [(plan, config.module_for(Path(plan.path)).name) for plan in plans]  # type: ignore[union-attr]
     run.outcomes.extend(
         _pool_map(
@@ -158,10 +163,17 @@ def _allocate(
     modules: dict[str, ModuleSpec],
     config: MigrateConfig,
     run: MigrateRun,
+    taken: dict[str, set[int]],
 ) -> list[FilePlan]:
-    """Give every coded edit its code, in path order; drop what a full block stops."""
+    """Give every coded edit its code, in path order; drop what a full block stops.
+
+    Codes already written in the tree (`taken`) are never handed out again, so a
+    new class cannot collide with a hand-written one at import time.
+    """
     allocators = {
-        name: CodeAllocator(name, spec.low, spec.high, spec.codes)
+        name: CodeAllocator(
+            name, spec.low, spec.high, spec.codes, taken.get(name, set())
+        )
         for name, spec in modules.items()
     }
     result = []

@@ -67,6 +67,7 @@ def plan_source(
         declined=tuple(planner.declined),
         import_after_line=planner.import_after_line(),
         digest=hashlib.sha256(data).hexdigest(),
+        declared=tuple(planner.declared),
     )
 
 
@@ -112,6 +113,7 @@ class _Planner:
         self.file_names = raise_unchained.names_in(tree)
         self.taken_names: set[str] = set()
         self.watched: set[int] = set()
+        self.declared: list[tuple[str, int]] = []
         self._read_bindings()
 
     # --- file-wide facts ---------------------------------------------------------
@@ -253,6 +255,7 @@ class _Planner:
             self.visit(node.args)
             self.enter(None, node, [node.body])
         elif isinstance(node, ast.ClassDef):
+            self.note_declared(node.keywords)
             self.visit_class(node)
             self.visit_all([*node.decorator_list, *node.bases, *node.keywords])
             self.enter(node.name, None, node.body)
@@ -264,6 +267,7 @@ class _Planner:
             self.visit_raise(node)
             self.visit_all(ast.iter_child_nodes(node))
         elif isinstance(node, ast.Call):
+            self.note_declared(node.keywords)
             self.visit_call(node)
             self.visit_all(ast.iter_child_nodes(node))
         else:
@@ -299,6 +303,18 @@ class _Planner:
         self.visit_all(handler.body)
         self.scope.handlers.pop()
 
+    def note_declared(self, keywords: list[ast.keyword]) -> None:
+        """Remember a literal `module=..., code=N` pair: that code is taken."""
+        values = {k.arg: k.value for k in keywords if k.arg in ("module", "code")}
+        module, code = values.get("module"), values.get("code")
+        if (
+            isinstance(module, ast.Constant)
+            and isinstance(module.value, str)
+            and isinstance(code, ast.Constant)
+            and type(code.value) is int
+        ):
+            self.declared.append((module.value, code.value))
+
     # --- site kinds ----------------------------------------------------------------
 
     def visit_raise(self, node: ast.Raise) -> None:
@@ -306,10 +322,9 @@ class _Planner:
         if exc is None:
             return
         line, col = node.lineno, self.col(node)
-        scope = f"{self.stem}:{'.'.join(self.scope.names) or '<module>'}"
         builtin = raise_generic.raised_builtin(exc, self.shadowed)
         if builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
-            edit = raise_generic.plan_raise(exc, builtin, scope, line, col)
+            edit = raise_generic.plan_raise(exc, builtin, line, col)
             if not self.add(edit):
                 self.decline(SiteKind.RAISE_GENERIC, node, _ERRKIT_TAKEN)
         handler = self.scope.handlers[-1] if self.scope.handlers else None

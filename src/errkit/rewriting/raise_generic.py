@@ -47,23 +47,18 @@ def raised_builtin(exc: ast.expr, shadowed: frozenset[str]) -> str | None:
     return target.id if target.id in RAISE_TABLE else None
 
 
-def message_template(exc: ast.expr, scope: str) -> str:
-    """The message shape that names one kind of failure.
+def message_template(exc: ast.expr) -> str | None:
+    """The message shape that names one kind of failure; None without arguments.
 
-    A literal message (or the literal part of an f-string, `%` or `.format`) is its
-    own template, so raises with the same class and template share a code. Any other
-    message is specific to its place, so the file and enclosing scope (`scope`,
-    e.g. "stock:Ledger.reserve") join the key.
+    A literal message, or the literal part of an f-string, `%` or `.format`, is its
+    own template, with `{}` for each formatted field, so raises with the same class
+    and template share a code. A message computed some other way is `{}`.
     """
     args = exc.args if isinstance(exc, ast.Call) else []
-    first = args[0] if args else None
-    literal = _literal_shape(first) if first is not None else None
-    if literal is not None:
-        return literal
-    where = scope
-    if first is None:
-        return f"in {where}"
-    return f"in {where}: {ast.unparse(first)}"
+    if not args:
+        return None
+    literal = _literal_shape(args[0])
+    return "{}" if literal is None else literal
 
 
 def _literal_shape(node: ast.expr) -> str | None:
@@ -88,12 +83,13 @@ def _literal_shape(node: ast.expr) -> str | None:
     return None
 
 
-def plan_raise(
-    exc: ast.expr, builtin: str, scope: str, line: int, col: int
-) -> RaiseEdit:
+def plan_raise(exc: ast.expr, builtin: str, line: int, col: int) -> RaiseEdit:
     """The edit for one raise of `builtin`."""
     replacement, category, keyword = RAISE_TABLE[builtin]
-    key = f"{_ALIASES.get(builtin, builtin)}: {message_template(exc, scope)}"
+    key = _ALIASES.get(builtin, builtin)
+    template = message_template(exc)
+    if template is not None:
+        key = f"{key}: {template}"
 
     return RaiseEdit(
         line=line,

@@ -9,7 +9,7 @@ characters, as libcst's `PositionProvider` reports them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from errkit.analysis.sites import SiteKind
 
@@ -120,7 +120,8 @@ class FilePlan:
     #: this line (0: at the top, after the docstring and `__future__` imports).
     import_after_line: int | None = None
     digest: str = ""
-    kinds: dict[str, int] = field(default_factory=dict)
+    #: `(module, code)` pairs written as literals in the file: codes in use.
+    declared: tuple[tuple[str, int], ...] = ()
 
     def with_codes(self, codes: dict[tuple[int, int], int | None]) -> FilePlan:
         """This plan with codes filled in; an edit whose code is None is dropped."""
