@@ -73,6 +73,39 @@ class Site:
     #: The enclosing function or class qualname, "" at module level.
     scope: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form; `Site.from_dict` reads it back (for merging shards)."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+            "kind": self.kind.value,
+            "state": self.state.value,
+            "message": self.message,
+            "detail": dict(self.detail),
+            "reason": self.reason,
+            "scope": self.scope,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Site:
+        """The site `to_dict` described."""
+        return cls(
+            path=data["path"],
+            line=data["line"],
+            col=data["col"],
+            end_line=data["end_line"],
+            end_col=data["end_col"],
+            kind=SiteKind(data["kind"]),
+            state=SiteState(data["state"]),
+            message=data["message"],
+            detail=dict(data.get("detail") or {}),
+            reason=data.get("reason"),
+            scope=data.get("scope", ""),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CodeDeclaration:
@@ -100,6 +133,26 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassRecord:
+    """A class whose bases lead outside its own file, kept for the tree-wide pass.
+
+    Whether `class Poller(BaseWorker)` starts threads depends on `BaseWorker`,
+    which may live in another file of the scanned tree; the scanner records such
+    classes so `scan_tree` can follow the bases across files.
+    """
+
+    name: str  # qualname inside the file, e.g. "Outer.Poller"
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    bases: tuple[str, ...]  # dotted names as far as imports resolve them
+    scope: str = ""
+    #: `(kind, reason)` pairs of `# errkit: ignore[...]` comments on its line.
+    exemptions: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FileScan:
     """Everything the scanner learned from one file."""
 
@@ -108,3 +161,16 @@ class FileScan:
     sites: tuple[Site, ...] = ()
     codes: tuple[CodeDeclaration, ...] = ()
     skipped: Skipped | None = None
+    #: The dotted module name the scanner derived from the path ("" if none).
+    module_name: str = ""
+    #: The source encoding found the way Python finds it (cookie, BOM, utf-8).
+    encoding: str = "utf-8"
+    #: Classes whose bases need the tree-wide pass (see `ClassRecord`).
+    classes: tuple[ClassRecord, ...] = ()
+    #: Module-level imports, `(local name, dotted target)`, to follow re-exports.
+    exports: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def unmigrated(self) -> int:
+        """How many of the file's sites are still unmigrated."""
+        return sum(1 for s in self.sites if s.state is SiteState.UNMIGRATED)
