@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import errkit
+from errkit.integrations.flask import install as install_problem_details
 from flask import Flask, Response, jsonify, request
 
 from bazaar.api import metrics
@@ -32,6 +34,9 @@ def _body() -> dict[str, Any]:
 
 def create_app(services: Services | None = None) -> Flask:
     app = Flask("bazaar")
+    # Migrated (coded) errors that escape a view become problem+json responses;
+    # the legacy handler below still answers everything else.
+    install_problem_details(app, handle=(errkit.CodedError,))
     app.config["SERVICES"] = services or build_services()
     svc: Services = app.config["SERVICES"]
 
