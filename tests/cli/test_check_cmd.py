@@ -66,8 +66,9 @@ BASELINE_HEAD = (
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A two-module project: one unmigrated raise, one unmigrated thread."""
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A two-module project, the current folder: one unmigrated raise and thread."""
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text(CONFIG)
     for rel, text in FILES.items():
         write(tmp_path, rel, text)
@@ -81,7 +82,9 @@ def write(root: Path, rel: str, text: str) -> None:
 
 
 def run(project: Path, *args: str) -> Result:
-    return CliRunner().invoke(check, [str(project), "--no-cache", *args])
+    """Run `errkit check` on the project from its own folder."""
+    assert Path.cwd() == project
+    return CliRunner().invoke(check, [".", "--no-cache", *args])
 
 
 class TestRegistryRules:
@@ -274,7 +277,7 @@ class TestUsageErrors:
 
         assert result.exit_code == 2
         assert result.stderr == (
-            f"errkit: --baseline: {project / 'nope.toml'} does not exist; create it "
+            f"errkit: error: --baseline: {project / 'nope.toml'} does not exist; create it "
             "with --update-baseline\n"
         )
 
@@ -287,7 +290,7 @@ class TestUsageErrors:
 
         assert result.exit_code == 2
         assert result.stderr == (
-            f"errkit: {bad}: [inventory] swallow must be a count (int >= 0), got -3\n"
+            f"errkit: error: {bad}: [inventory] swallow must be a count (int >= 0), got -3\n"
         )
 
     def test_bad_config_is_a_usage_error(self, project: Path) -> None:
@@ -299,7 +302,7 @@ class TestUsageErrors:
         result = run(project)
 
         assert result.exit_code == 2
-        assert result.stderr.startswith("errkit: ")
+        assert result.stderr.startswith("errkit: error: ")
         assert "tool.errkit.modules.inventory.range" in result.stderr
 
     def test_update_without_baseline_is_a_usage_error(self, project: Path) -> None:
@@ -308,5 +311,5 @@ class TestUsageErrors:
 
         assert (result.exit_code, result.stderr) == (
             2,
-            "errkit: --update-baseline needs --baseline FILE\n",
+            "errkit: error: --update-baseline needs --baseline FILE\n",
         )

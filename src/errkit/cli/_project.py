@@ -1,80 +1,84 @@
-"""Loading a project for `check`, `catalog`, `explain`, `alerts` and `dashboard`.
+"""Shared start of `check`, `catalog`, `explain`, `alerts` and `dashboard`.
 
-Every one of these commands starts the same way: find the config at PATH,
-turn a bad config into exit status 2 with the file, key and value on stderr,
-and (for the ones that read the source) scan the tree through the cache.
+They find and load the config the way every errkit command does
+(`errkit.cli.app.load_target`: the nearest folder up from PATH with one; a bad
+config exits with status 2) and scan through `errkit.cli.app.run_scan`, so
+progress, caching and skipped-file reports look the same as `errkit scan`'s.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from errkit.analysis.config import ToolConfig, load_config
+from errkit.analysis.config import ToolConfig
 from errkit.analysis.sites import FileScan
-from errkit.core import ConfigError
+from errkit.cli.app import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    fail,
+    load_target,
+    report_skipped,
+    run_scan,
+)
 
-#: Exit statuses shared with the linters (DESIGN.md, "Commands").
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+__all__ = [
+    "EXIT_CLEAN",
+    "EXIT_FINDINGS",
+    "EXIT_USAGE",
+    "display_root",
+    "fail",
+    "load",
+    "path_argument",
+    "scan",
+    "scan_options",
+    "write_output",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def path_argument(func: F) -> F:
-    """The optional PATH argument: the project folder holding the config."""
-    return click.argument(
-        "path",
-        default=".",
-        type=click.Path(exists=True, file_okay=False, path_type=Path),
-    )(func)
+    """The optional PATH argument: the project (or a folder inside it)."""
+    return click.argument("path", default=".", type=click.Path(exists=True))(func)
 
 
 def scan_options(func: F) -> F:
     """`--jobs` and `--no-cache`, passed on to the scanner."""
     func = click.option(
-        "--no-cache", is_flag=True, help="Rescan every file, ignoring the cache."
-    )(func)
+        "--no-cache", is_flag=True,
+        help="Scan every file again; do not read or write the cache.",
+    )(func)  # fmt: skip
     return click.option(
         "--jobs", "-j", type=click.IntRange(min=1), default=None,
-        help="Worker processes for scanning (default: CPU count).",
+        help="Worker processes (default: one per CPU).",
     )(func)  # fmt: skip
 
 
-def fail(message: str, status: int = EXIT_USAGE) -> NoReturn:
-    """Print `errkit: message` on stderr and exit with `status`."""
-    click.echo(f"errkit: {message}", err=True)
-    raise SystemExit(status)
-
-
-def load(path: Path) -> ToolConfig:
-    """The config at `path`; a bad one ends the command with status 2."""
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        fail(str(exc))
+def load(path: str) -> ToolConfig:
+    """The config governing `path`; a bad one ends the command with status 2."""
+    return load_target(path)[0]
 
 
 def scan(
-    path: Path, config: ToolConfig, *, jobs: int | None, no_cache: bool
-) -> list[FileScan]:
-    """Every file under `path`, telling stderr how many could not be scanned."""
-    from errkit.analysis.scanner import scan_tree
+    path: str, *, jobs: int | None, no_cache: bool
+) -> tuple[ToolConfig, list[FileScan]]:
+    """Config and scans of `path`, with skipped files listed on stderr."""
+    config, scans = run_scan(path, jobs=jobs, cache=not no_cache)
+    report_skipped(scans, display_root(config))
 
-    scans = scan_tree(path, config, jobs=jobs, cache=not no_cache)
-    skipped = [s for s in scans if s.skipped is not None]
-    for s in skipped:
-        assert s.skipped is not None
-        line = f":{s.skipped.line}" if s.skipped.line else ""
-        click.echo(
-            f"errkit: skipped {s.path}{line}: {s.skipped.reason.value} "
-            f"({s.skipped.error}: {s.skipped.detail})",
-            err=True,
-        )
+    return config, scans
 
-    return scans
+
+def display_root(config: ToolConfig) -> str:
+    """The prefix that makes record paths (relative to the config) clickable here."""
+    rel = os.path.relpath(config.root)
+    return "" if rel == "." else Path(rel).as_posix()
 
 
 def write_output(text: str, output: Path | None) -> None:

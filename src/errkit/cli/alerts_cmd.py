@@ -34,7 +34,7 @@ _OUTPUT = click.option(
 @click.option("--error-rate-warning", type=float, default=None, help="Errors/s.")
 @click.option("--error-rate-critical", type=float, default=None, help="Errors/s.")
 def alerts(
-    path: Path,
+    path: str,
     output: Path | None,
     runbook_url: str | None,
     window: str | None,
@@ -67,7 +67,7 @@ def alerts(
     "--top", type=click.IntRange(min=1), default=10, show_default=True,
     help="How many codes the top-codes panel lists.",
 )  # fmt: skip
-def dashboard(path: Path, output: Path | None, title: str | None, top: int) -> None:
+def dashboard(path: str, output: Path | None, title: str | None, top: int) -> None:
     """A Grafana dashboard (JSON) for the error metrics of PATH's services."""
     config = load(path)
     write_output(render_dashboard(config.namespace, title=title, top=top), output)

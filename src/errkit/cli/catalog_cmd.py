@@ -16,7 +16,6 @@ from errkit.analysis.catalog import CatalogEntry, build_catalog, parse_code
 from errkit.analysis.catalog_format import render_explain, render_json, render_markdown
 from errkit.cli._project import (
     fail,
-    load,
     path_argument,
     scan,
     scan_options,
@@ -25,11 +24,10 @@ from errkit.cli._project import (
 
 
 def project_catalog(
-    path: Path, *, jobs: int | None = None, no_cache: bool = False
+    path: str, *, jobs: int | None = None, no_cache: bool = False
 ) -> tuple[list[CatalogEntry], dict[str, str]]:
     """The catalog entries of the project at `path`, with module descriptions."""
-    config = load(path)
-    scans = scan(path, config, jobs=jobs, no_cache=no_cache)
+    config, scans = scan(path, jobs=jobs, no_cache=no_cache)
     entries = build_catalog(scans, config.root, config.module_for)
 
     return entries, {m.name: m.description for m in config.modules}
@@ -50,7 +48,7 @@ def project_catalog(
 )
 @scan_options
 def catalog(
-    path: Path,
+    path: str,
     fmt: str,
     output: Path | None,
     title: str,
@@ -70,12 +68,11 @@ def catalog(
 @click.command("explain")
 @click.argument("code")
 @click.option(
-    "--path", "-p", "path", default=".",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    "--path", "-p", "path", default=".", type=click.Path(exists=True),
     help="The project folder holding the config.", show_default=True,
 )  # fmt: skip
 @scan_options
-def explain(code: str, path: Path, jobs: int | None, no_cache: bool) -> None:
+def explain(code: str, path: str, jobs: int | None, no_cache: bool) -> None:
     """Explain one CODE, e.g. `errkit explain inventory:120`."""
     try:
         module, number = parse_code(code)

@@ -29,8 +29,8 @@ from errkit.analysis.sites import FileScan, SiteKind
 from errkit.cli._project import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
+    display_root,
     fail,
-    load,
     path_argument,
     scan,
     scan_options,
@@ -56,7 +56,7 @@ from errkit.cli._project import (
 )  # fmt: skip
 @scan_options
 def check(
-    path: Path,
+    path: str,
     baseline_path: Path | None,
     update_baseline: bool,
     strict: bool,
@@ -67,9 +67,8 @@ def check(
     """Check the code registry rules and the migration baseline of PATH."""
     if update_baseline and baseline_path is None:
         fail("--update-baseline needs --baseline FILE")
-    config = load(path)
     baseline = _read_baseline(baseline_path, update_baseline)
-    scans = scan(path, config, jobs=jobs, no_cache=no_cache)
+    config, scans = scan(path, jobs=jobs, no_cache=no_cache)
 
     findings = registry_findings(config, scans)
     # Code-policy sites are the registry findings above, gated on their own.
@@ -89,7 +88,7 @@ def check(
     if fmt == "json":
         click.echo(json.dumps(_as_json(findings, grown, current), indent=2))
     else:
-        _print_text(findings, grown)
+        _print_text(findings, grown, display_root(config))
     click.echo(
         f"errkit check: {errors} error(s), {warnings} warning(s), "
         f"{len(grown)} baseline count(s) grown",
@@ -157,9 +156,10 @@ def _write_baseline(
     click.echo(f"errkit: baseline {path} lowered by {lowered} site(s)", err=True)
 
 
-def _print_text(findings: list[Finding], grown: list[Growth]) -> None:
+def _print_text(findings: list[Finding], grown: list[Growth], root: str) -> None:
+    prefix = f"{root}/" if root else ""
     for f in findings:
-        where = f"{f.location}: " if f.location else ""
+        where = f"{prefix}{f.location}: " if f.location else ""
         click.echo(f"{where}{f.level.value} [{f.rule}] {f.message}")
     for g in grown:
         click.echo(
@@ -167,7 +167,7 @@ def _print_text(findings: list[Finding], grown: list[Growth]) -> None:
             f"allows {g.allowed} (+{g.excess})"
         )
         for file, count in g.files.items():
-            click.echo(f"    {file}: {count}")
+            click.echo(f"    {prefix}{file}: {count}")
 
 
 def _as_json(
