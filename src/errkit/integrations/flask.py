@@ -12,6 +12,11 @@ correlation id for anything internal or uncoded), logged by
 Werkzeug's ``HTTPException`` (a 404 for an unknown URL, an ``abort(403)``) keeps
 Flask's own handling.
 
+An app in the middle of its migration can hand errkit only what is already
+migrated: ``install(app, handle=(errkit.CodedError,))`` answers coded errors
+with problems and leaves every other exception to the app's own handlers
+(Flask picks the handler registered for the nearest class).
+
 Needs the ``flask`` extra.
 """
 
@@ -61,11 +66,19 @@ def _handle(exc: Exception) -> Any:
 
 
 def install(
-    app: Flask, *, mapper: ProblemMapper | None = None, record_metrics: bool = True
+    app: Flask,
+    *,
+    mapper: ProblemMapper | None = None,
+    record_metrics: bool = True,
+    handle: tuple[type[Exception], ...] = (Exception,),
 ) -> None:
-    """Answer errors raised by ``app``'s views with problems, and count them."""
+    """Answer errors raised by ``app``'s views with problems, and count them.
+
+    ``handle`` lists the exception classes errkit answers (default: all).
+    """
     app.extensions[EXTENSION_KEY] = {
         "mapper": mapper or ProblemMapper(),
         "record_metrics": record_metrics,
     }
-    app.register_error_handler(Exception, _handle)
+    for cls in handle:
+        app.register_error_handler(cls, _handle)
