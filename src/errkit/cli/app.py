@@ -343,3 +343,8 @@ def _progress_bar() -> _Bar | None:
 # on every run.)
 assert isinstance(main, LazyGroup)
 main.add_lazy_command("migrate", "errkit.cli.migrate_cmd:migrate_command")
+main.add_lazy_command("check", "errkit.cli.check_cmd:check")
+main.add_lazy_command("catalog", "errkit.cli.catalog_cmd:catalog")
+main.add_lazy_command("explain", "errkit.cli.catalog_cmd:explain")
+main.add_lazy_command("alerts", "errkit.cli.alerts_cmd:alerts")
+main.add_lazy_command("dashboard", "errkit.cli.alerts_cmd:dashboard")
