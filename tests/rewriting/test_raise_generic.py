@@ -110,6 +110,12 @@ class TestRaiseRewrite:
         assert out.count("code=100") == 2
         assert out.count("code=101") == 1
 
+    def test_second_block_allowed_for_category(self, migrated: Migrate) -> None:
+        """Past the validation block, validation errors use the verification block."""
+        before = "import os\nraise ValueError('new kind')\n"
+        known = {100 + i: f"ValueError: kind {i}" for i in range(10)}
+        assert "code=170" in migrated(before, only=ONLY, known=known)
+
     def test_known_code_from_config_reused(self, migrated: Migrate) -> None:
         """A key already allocated in the config keeps its code."""
         before = "import os\nraise ValueError('empty')\n"
@@ -117,9 +123,9 @@ class TestRaiseRewrite:
         assert "code=107" in out
 
     def test_full_block_leaves_site(self, migrated: Migrate) -> None:
-        """With the validation block full, the raise is left as it was."""
+        """With both validation blocks full, the raise is left as it was."""
         before = "import os\nraise ValueError('new kind')\n"
-        known = {100 + i: f"ValueError: kind {i}" for i in range(10)}
+        known = {c: f"ValueError: kind {c}" for c in [*range(100, 110), *range(170, 180)]}
         assert migrated(before, only=ONLY, known=known) == before
 
     @pytest.mark.parametrize(
@@ -152,3 +158,22 @@ class TestRaiseRewrite:
         assert info.value.args == ("sku-1",)
         assert isinstance(info.value, errkit.CodedError)
         assert info.value.code_str == "inventory:110"
+
+
+class TestLayout:
+    def test_closing_bracket_on_own_line_without_comma(self, migrated: Migrate) -> None:
+        """The line break before a lone `)` stays before it, after the new keywords."""
+        before = """\
+            import os
+            raise ValueError(
+                "quantity must be positive"
+            )
+        """
+        after = """\
+            import os
+            import errkit
+            raise errkit.ValidationError(
+                "quantity must be positive", module="inventory", code=100
+            )
+        """
+        assert migrated(before, only=ONLY) == dedent(after)

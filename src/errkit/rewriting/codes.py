@@ -15,24 +15,26 @@ from collections.abc import Iterable, Mapping
 
 from errkit.core import BLOCKS
 
-def _category_blocks() -> dict[str, int]:
-    """category -> offset of its block, from the core's block policy.
+def _category_blocks() -> dict[str, tuple[int, ...]]:
+    """category -> offsets of the blocks it may use, from the core's block policy.
 
-    A category goes to the block it is the main category of, else to the first
-    block that allows it (timeouts share the external block).
+    The block a category is the main category of comes first; then every other
+    block that allows it (timeouts share the external block, validation errors may
+    also use the verification block).
     """
-    offsets: dict[str, int] = {}
+    offsets: dict[str, list[int]] = {}
     for block in BLOCKS:
-        if block.category is not None:
-            offsets.setdefault(block.category.value, block.first)
+        if block.category is not None and block.name == block.category.value:
+            offsets.setdefault(block.category.value, []).append(block.first)
     for block in BLOCKS:
         for category in sorted(c.value for c in block.categories):
-            offsets.setdefault(category, block.first)
-    return offsets
+            if block.first not in offsets.setdefault(category, []):
+                offsets[category].append(block.first)
+    return {category: tuple(firsts) for category, firsts in offsets.items()}
 
 
-#: category -> offset of its block inside each hundred of a module's range
-CATEGORY_BLOCKS: dict[str, int] = _category_blocks()
+#: category -> offsets of its blocks inside each hundred of a module's range
+CATEGORY_BLOCKS: dict[str, tuple[int, ...]] = _category_blocks()
 
 
 class CodeAllocator:
@@ -60,12 +62,12 @@ class CodeAllocator:
         self.new: dict[int, str] = {}
 
     def block(self, category: str) -> Iterable[int]:
-        """Every code of the module's range in `category`'s block, in order."""
-        offset = CATEGORY_BLOCKS[category]
-        start = self.low + offset
-        while start <= self.high:
-            yield from range(start, min(start + 10, self.high + 1))
-            start += 100
+        """Every code of the module's range in `category`'s blocks, in order."""
+        for offset in CATEGORY_BLOCKS[category]:
+            start = self.low + offset
+            while start <= self.high:
+                yield from range(start, min(start + 10, self.high + 1))
+                start += 100
 
     def allocate(self, category: str, key: str) -> int | None:
         """The code for `key`: the one it had, else the block's first free code.

@@ -133,12 +133,20 @@ def append_args(
     result = list(args)
     comma_space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     tail_comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
+    tail_space: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace("")
     if result:
+        # What followed the last argument (a comma and line break, or the line
+        # break before a closing bracket on its own line) now follows the new ones.
         tail_comma = result[-1].comma
-        result[-1] = result[-1].with_changes(comma=comma_space)
+        tail_space = result[-1].whitespace_after_arg
+        result[-1] = result[-1].with_changes(
+            comma=comma_space, whitespace_after_arg=cst.SimpleWhitespace("")
+        )
     for arg in extra[:-1]:
         result.append(arg.with_changes(comma=comma_space))
-    result.append(extra[-1].with_changes(comma=tail_comma))
+    result.append(
+        extra[-1].with_changes(comma=tail_comma, whitespace_after_arg=tail_space)
+    )
 
     return result
 
