@@ -136,6 +136,28 @@ class TestBuildCatalog:
             ("orders:220", ()),
         ]
 
+    def test_ad_hoc_f_string_message_is_read_from_the_source(
+        self, tmp_path: Path
+    ) -> None:
+        """The scanner keeps only literal messages; the catalog shows the template."""
+        (tmp_path / "m.py").write_text(
+            "import errkit\n"
+            'raise errkit.ValidationError(f"bad {x}", module="m", code=1)\n'
+        )
+        scan = FileScan(
+            "m.py",
+            codes=(
+                CodeDeclaration(
+                    "m", 1, "m.py", 2, "ValidationError", category="validation",
+                    declared=False,
+                ),
+            ),
+        )  # fmt: skip
+
+        [entry] = build_catalog([scan], tmp_path)
+
+        assert entry.message == "bad {x}"
+
 
 class TestFindRaises:
     def test_finds_named_and_attribute_raises_with_literal_messages(self) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from errkit.analysis.catalog import CLIENT_ACTIONS
+from errkit.cli.app import main
 from errkit.cli.catalog_cmd import catalog, explain
 
 CONFIG = """\
@@ -78,6 +79,27 @@ class TestCatalog:
         assert text.startswith("# Shop errors\n")
         assert "## inventory\n\nStock levels and reservations\n" in text
         assert "errkit: wrote CATALOG.md\n" in result.stderr
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+class TestBundledExample:
+    def test_committed_catalog_is_up_to_date(self) -> None:
+        """examples/CATALOG.md is exactly what `errkit catalog` makes of the example."""
+        committed = (EXAMPLES / "CATALOG.md").read_text(encoding="utf-8")
+
+        result = CliRunner().invoke(
+            main,
+            ["catalog", str(EXAMPLES / "service"), "--no-cache", "--title",
+             "bazaar error catalog"],
+        )  # fmt: skip
+
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == committed, (
+            "examples/CATALOG.md is stale; regenerate it with: errkit catalog "
+            "examples/service --title 'bazaar error catalog' -o examples/CATALOG.md"
+        )
 
 
 class TestExplain:

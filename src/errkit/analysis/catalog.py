@@ -14,7 +14,7 @@ import builtins
 import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -125,13 +125,30 @@ def build_catalog(
         for decl in draft.decls:
             if decl.declared and key not in owners.get(decl.class_name, []):
                 owners.setdefault(decl.class_name, []).append(key)
+    # Ad-hoc raises whose message the scanner left out (not a plain literal).
+    untold: dict[str, set[int]] = {}
+    for draft in drafts.values():
+        for decl in draft.decls:
+            if not decl.declared and decl.message is None:
+                untold.setdefault(decl.path, set()).add(decl.line)
+
+    templates: dict[tuple[str, int], str] = {}
     for scan in scans:
         if scan.skipped is not None:
             continue
-        for site in _raises_in(Path(root, scan.path), scan.path, owners):
-            key = _owner(site, owners[site.class_name], module_for)
-            if key is not None:
-                drafts[key].raises.append(site)
+        lines = frozenset(untold.get(scan.path, ()))
+        for site in _raises_in(Path(root, scan.path), scan.path, owners, lines):
+            if site.line in lines and site.message is not None:
+                templates[site.path, site.line] = site.message
+            if site.class_name in owners:
+                key = _owner(site, owners[site.class_name], module_for)
+                if key is not None:
+                    drafts[key].raises.append(site)
+    for draft in drafts.values():
+        draft.decls = [
+            replace(d, message=templates.get((d.path, d.line), d.message))
+            for d in draft.decls
+        ]
 
     return [
         _entry(module, code, drafts[module, code]) for module, code in sorted(drafts)
@@ -139,16 +156,19 @@ def build_catalog(
 
 
 def _raises_in(
-    file: Path, path: str, owners: Mapping[str, list[tuple[str, int]]]
+    file: Path,
+    path: str,
+    owners: Mapping[str, list[tuple[str, int]]],
+    lines: frozenset[int],
 ) -> list[RaiseSite]:
     try:
         data = file.read_bytes()
     except OSError as exc:
         logger.warning("catalog: cannot read %s: %s", file, exc)
         return []
-    if not any(name.encode() in data for name in owners):
+    if not lines and not any(name.encode() in data for name in owners):
         return []
-    return find_raises(data, path, frozenset(owners))
+    return find_raises(data, path, frozenset(owners), lines)
 
 
 def _owner(
@@ -166,9 +186,13 @@ def _owner(
 
 
 def find_raises(
-    source: bytes | str, path: str, names: frozenset[str]
+    source: bytes | str,
+    path: str,
+    names: frozenset[str],
+    lines: frozenset[int] = frozenset(),
 ) -> list[RaiseSite]:
-    """Raises of the named classes (`raise X(...)`, `raise pkg.X`) in one file.
+    """Raises of the named classes (`raise X(...)`, `raise pkg.X`) in one file,
+    and any raise on one of `lines` (to read an ad-hoc raise's message).
 
     A file that does not parse gives no sites; the scanner reports it already.
     """
@@ -186,8 +210,8 @@ def find_raises(
             message = _template(target.args[0]) if target.args else None
             target = target.func
         name = _last_name(target)
-        if name in names:
-            sites.append(RaiseSite(name, path, node.lineno, message))
+        if name in names or node.lineno in lines:
+            sites.append(RaiseSite(name or "", path, node.lineno, message))
 
     return sites
 

@@ -73,7 +73,7 @@ def catalog(
 )  # fmt: skip
 @scan_options
 def explain(code: str, path: str, jobs: int | None, no_cache: bool) -> None:
-    """Explain one CODE, e.g. `errkit explain inventory:120`."""
+    """Explain one CODE such as inventory:120, the way an error index does."""
     try:
         module, number = parse_code(code)
     except ValueError as exc:
