@@ -84,7 +84,9 @@ class Case:
     grpc_status: str = ""
 
 
-def _body(status: int, title: str, code: int | None, category: str, **rest: Any) -> dict[str, Any]:
+def _body(
+    status: int, title: str, code: int | None, category: str, **rest: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"/errors/{MODULE}/{code}" if code is not None else "about:blank",
         "title": title,
@@ -105,16 +107,28 @@ CASES = [
         "validation",
         lambda: BadQuantity("quantity must be positive", field="quantity", value=-3),
         400,
-        _body(400, "Bad Request", 101, "validation",
-              detail="quantity must be positive", field="quantity"),
+        _body(
+            400,
+            "Bad Request",
+            101,
+            "validation",
+            detail="quantity must be positive",
+            field="quantity",
+        ),
         grpc_status="INVALID_ARGUMENT",
     ),
     Case(
         "not_found",
         lambda: SkuMissing("sku A-1 not found", resource_type="sku", resource_id="A-1"),
         404,
-        _body(404, "Not Found", 110, "not_found",
-              detail="sku A-1 not found", resource_type="sku"),
+        _body(
+            404,
+            "Not Found",
+            110,
+            "not_found",
+            detail="sku A-1 not found",
+            resource_type="sku",
+        ),
         grpc_status="NOT_FOUND",
     ),
     Case(
@@ -135,24 +149,42 @@ CASES = [
         "unauthorized-403",
         lambda: NotYourOrder("order 7 is not yours", action="cancel"),
         403,
-        _body(403, "Forbidden", 131, "unauthorized",
-              detail="order 7 is not yours", action="cancel"),
+        _body(
+            403,
+            "Forbidden",
+            131,
+            "unauthorized",
+            detail="order 7 is not yours",
+            action="cancel",
+        ),
         grpc_status="PERMISSION_DENIED",
     ),
     Case(
         "state",
         lambda: OrderClosed("order 7 is closed", state="closed"),
         409,
-        _body(409, "Conflict", 140, "state", detail="order 7 is closed", state="closed"),
+        _body(
+            409, "Conflict", 140, "state", detail="order 7 is closed", state="closed"
+        ),
         grpc_status="FAILED_PRECONDITION",
     ),
     Case(
         "external-503",
-        lambda: SupplierDown("supplier unreachable", service="supplier", retry_after=30),
+        lambda: SupplierDown(
+            "supplier unreachable", service="supplier", retry_after=30
+        ),
         503,
-        _body(503, "Service Unavailable", 150, "external", detail="supplier unreachable",
-              retryable=True, retry_after=30, correlation_id=CORRELATION_ID,
-              service="supplier"),
+        _body(
+            503,
+            "Service Unavailable",
+            150,
+            "external",
+            detail="supplier unreachable",
+            retryable=True,
+            retry_after=30,
+            correlation_id=CORRELATION_ID,
+            service="supplier",
+        ),
         {"retry-after": "30"},
         grpc_status="UNAVAILABLE",
     ),
@@ -160,33 +192,63 @@ CASES = [
         "external-502",
         lambda: SupplierBadReply("supplier sent HTML", service="supplier"),
         502,
-        _body(502, "Bad Gateway", 151, "external", detail="supplier sent HTML",
-              correlation_id=CORRELATION_ID, service="supplier"),
+        _body(
+            502,
+            "Bad Gateway",
+            151,
+            "external",
+            detail="supplier sent HTML",
+            correlation_id=CORRELATION_ID,
+            service="supplier",
+        ),
         grpc_status="UNAVAILABLE",
     ),
     Case(
         "internal",
         lambda: LedgerCorrupt(f"ledger unreadable via {DSN}", component="ledger"),
         500,
-        _body(500, "Internal Server Error", 160, "internal", detail=GENERIC_DETAIL,
-              correlation_id=CORRELATION_ID),
+        _body(
+            500,
+            "Internal Server Error",
+            160,
+            "internal",
+            detail=GENERIC_DETAIL,
+            correlation_id=CORRELATION_ID,
+        ),
         grpc_status="INTERNAL",
     ),
     Case(
         "timeout",
         lambda: PickTimeout("picking took too long", operation="pick", duration=2.5),
         504,
-        _body(504, "Gateway Timeout", 155, "timeout", detail="picking took too long",
-              retryable=True, correlation_id=CORRELATION_ID, operation="pick",
-              duration=2.5),
+        _body(
+            504,
+            "Gateway Timeout",
+            155,
+            "timeout",
+            detail="picking took too long",
+            retryable=True,
+            correlation_id=CORRELATION_ID,
+            operation="pick",
+            duration=2.5,
+        ),
         grpc_status="DEADLINE_EXCEEDED",
     ),
     Case(
         "rate_limit",
         lambda: TooManyPicks("slow down", limit=10, remaining=0, retry_after=12),
         429,
-        _body(429, "Too Many Requests", 180, "rate_limit", detail="slow down",
-              retryable=True, retry_after=12, limit=10, remaining=0),
+        _body(
+            429,
+            "Too Many Requests",
+            180,
+            "rate_limit",
+            detail="slow down",
+            retryable=True,
+            retry_after=12,
+            limit=10,
+            remaining=0,
+        ),
         {"retry-after": "12"},
         grpc_status="RESOURCE_EXHAUSTED",
     ),
@@ -194,8 +256,14 @@ CASES = [
         "uncoded",
         lambda: RuntimeError(f"connect failed: {DSN}"),
         500,
-        _body(500, "Internal Server Error", None, "internal", detail=GENERIC_DETAIL,
-              correlation_id=CORRELATION_ID),
+        _body(
+            500,
+            "Internal Server Error",
+            None,
+            "internal",
+            detail=GENERIC_DETAIL,
+            correlation_id=CORRELATION_ID,
+        ),
         grpc_status="INTERNAL",
     ),
 ]
@@ -218,7 +286,7 @@ def regroup() -> None:
     try:
         raise ExceptionGroup("batch", [ValueError("item 3")])
     except ExceptionGroup as eg:
-        raise eg.exceptions[0]  # noqa: B904 - the cycle is the point
+        raise eg.exceptions[0]
 
 
 class Unhashable(Exception):

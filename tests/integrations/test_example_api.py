@@ -62,4 +62,7 @@ class TestExampleApi:
 
         monkeypatch.setattr(services.market, "find_order", broken)
         response = flask_app.test_client().get("/orders/o-7")
-        assert (response.status_code, response.json) == (500, {"error": "internal error"})
+        assert (response.status_code, response.json) == (
+            500,
+            {"error": "internal error"},
+        )

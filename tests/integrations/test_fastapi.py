@@ -10,11 +10,6 @@ from typing import Any
 import pytest
 from fastapi import FastAPI, HTTPException
 from fastapi.testclient import TestClient
-
-from errkit.integrations.fastapi import ProblemMiddleware, install, problem_handler
-from errkit.runtime.metrics import configure_metrics
-from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
-from errkit.runtime.problem_client import error_from_problem
 from integration_errors import (
     CASE_IDS,
     CASES,
@@ -26,8 +21,15 @@ from integration_errors import (
     fixed_mapper,
 )
 
+from errkit.integrations.fastapi import ProblemMiddleware, install, problem_handler
+from errkit.runtime.metrics import configure_metrics
+from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
+from errkit.runtime.problem_client import error_from_problem
 
-def make_app(fail: Callable[[], BaseException], mapper: ProblemMapper | None = None) -> FastAPI:
+
+def make_app(
+    fail: Callable[[], BaseException], mapper: ProblemMapper | None = None
+) -> FastAPI:
     """An app whose /boom route raises what ``fail`` makes; /ok answers normally."""
     app = FastAPI()
 
@@ -62,8 +64,12 @@ def fixture_counts() -> Any:
         module, _, code = code_str.partition(":")
         value = registry.get_sample_value(
             "itest_errors_total",
-            {"module": module, "code": code, "category": category,
-             "severity": severity},
+            {
+                "module": module,
+                "code": code,
+                "category": category,
+                "severity": severity,
+            },
         )
         return 0.0 if value is None else value
 
@@ -98,7 +104,9 @@ class TestCategories:
 
     def test_envelope(self) -> None:
         """The envelope mapper answers application/json with an "error" object."""
-        client = TestClient(make_app(lambda: OutOfStock("only 2 left"), fixed_mapper(envelope=True)))
+        client = TestClient(
+            make_app(lambda: OutOfStock("only 2 left"), fixed_mapper(envelope=True))
+        )
         response = client.get("/boom")
         assert response.headers["content-type"] == "application/json"
         assert response.json()["error"]["code"] == "warehouse:120"
@@ -107,8 +115,10 @@ class TestCategories:
 class TestRedactionAndCorrelation:
     @pytest.mark.parametrize(
         "fail",
-        [lambda: LedgerCorrupt(f"ledger unreadable via {DSN}"),
-         lambda: RuntimeError(f"connect failed: {DSN}")],
+        [
+            lambda: LedgerCorrupt(f"ledger unreadable via {DSN}"),
+            lambda: RuntimeError(f"connect failed: {DSN}"),
+        ],
         ids=["internal", "uncoded"],
     )
     def test_correlation_id_shared_with_log(
@@ -126,14 +136,15 @@ class TestRedactionAndCorrelation:
 
         [record] = [r for r in caplog.records if r.name == "errkit.http"]
         assert record.levelno == logging.ERROR
-        assert record.correlation_id == body["correlation_id"]  # type: ignore[attr-defined]
+        assert record.correlation_id == body["correlation_id"]
         assert record.exc_info is not None and DSN in str(record.exc_info[1])
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
     def test_cyclic_chain_gets_its_500(
         self, name: str, caplog: pytest.LogCaptureFixture
     ) -> None:
-        """BR-11: a request that raised a cyclic chain still gets its 500 and its record."""
+        """BR-11: a request that raised a cyclic chain gets its 500 and its record."""
+
         def fail() -> BaseException:
             try:
                 CYCLES[name]()
@@ -152,11 +163,15 @@ class TestRedactionAndCorrelation:
 class TestClientRoundTrip:
     def test_back_to_the_coded_error(self) -> None:
         """The client turns the response body back into the raised class."""
-        client = TestClient(make_app(lambda: OutOfStock("only 2 left", context={"sku": "A-1"})))
+        client = TestClient(
+            make_app(lambda: OutOfStock("only 2 left", context={"sku": "A-1"}))
+        )
         error = error_from_problem(client.get("/boom").content)
         assert isinstance(error, OutOfStock)
         assert (error.code_str, str(error), error.context["sku"]) == (
-            "warehouse:120", "only 2 left", "A-1"
+            "warehouse:120",
+            "only 2 left",
+            "A-1",
         )
 
 
@@ -183,7 +198,10 @@ class TestMetrics:
 
         app.add_exception_handler(Exception, problem_handler)
         response = TestClient(app, raise_server_exceptions=False).get("/boom")
-        assert (response.status_code, response.json()["detail"]) == (500, GENERIC_DETAIL)
+        assert (response.status_code, response.json()["detail"]) == (
+            500,
+            GENERIC_DETAIL,
+        )
 
     def test_middleware_passes_non_http(self) -> None:
         """Lifespan and other non-HTTP scopes go straight through."""

@@ -8,10 +8,6 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask, abort
-
-from errkit.integrations.flask import install
-from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
-from errkit.runtime.problem_client import error_from_problem
 from integration_errors import (
     CASE_IDS,
     CASES,
@@ -23,8 +19,14 @@ from integration_errors import (
     fixed_mapper,
 )
 
+from errkit.integrations.flask import install
+from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
+from errkit.runtime.problem_client import error_from_problem
 
-def make_app(fail: Callable[[], BaseException], mapper: ProblemMapper | None = None) -> Flask:
+
+def make_app(
+    fail: Callable[[], BaseException], mapper: ProblemMapper | None = None
+) -> Flask:
     """An app whose /boom view raises what ``fail`` makes."""
     app = Flask("errkit_flask_test")
     app.testing = True  # Flask must still answer through the handler, not re-raise
@@ -63,8 +65,10 @@ class TestCategories:
 class TestRedactionAndCorrelation:
     @pytest.mark.parametrize(
         "fail",
-        [lambda: LedgerCorrupt(f"ledger unreadable via {DSN}"),
-         lambda: RuntimeError(f"connect failed: {DSN}")],
+        [
+            lambda: LedgerCorrupt(f"ledger unreadable via {DSN}"),
+            lambda: RuntimeError(f"connect failed: {DSN}"),
+        ],
         ids=["internal", "uncoded"],
     )
     def test_correlation_id_shared_with_log(
@@ -82,12 +86,13 @@ class TestRedactionAndCorrelation:
         assert re.fullmatch(r"[0-9a-f]{32}", body["correlation_id"])
 
         [record] = [r for r in caplog.records if r.name == "errkit.http"]
-        assert record.correlation_id == body["correlation_id"]  # type: ignore[attr-defined]
+        assert record.correlation_id == body["correlation_id"]
         assert record.exc_info is not None and DSN in str(record.exc_info[1])
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
     def test_cyclic_chain_gets_its_500(self, name: str) -> None:
         """BR-11: a request that raised a cyclic chain still gets its 500."""
+
         def fail() -> BaseException:
             try:
                 CYCLES[name]()
@@ -102,9 +107,13 @@ class TestRedactionAndCorrelation:
 class TestClientRoundTrip:
     def test_back_to_the_coded_error(self) -> None:
         """The client turns the response body back into the raised class."""
-        client = make_app(lambda: OutOfStock("only 2 left", context={"sku": "A-1"})).test_client()
+        client = make_app(
+            lambda: OutOfStock("only 2 left", context={"sku": "A-1"})
+        ).test_client()
         error = error_from_problem(client.get("/boom").get_data())
         assert isinstance(error, OutOfStock)
         assert (error.code_str, str(error), error.context["sku"]) == (
-            "warehouse:120", "only 2 left", "A-1"
+            "warehouse:120",
+            "only 2 left",
+            "A-1",
         )

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import grpc
 import pytest
-
-from errkit.integrations.grpc import (
-    CODE_KEY,
-    CORRELATION_KEY,
-    PROBLEM_KEY,
-    ProblemInterceptor,
-    coded_errors,
-    restore_error,
-)
-from errkit.runtime.problem import GENERIC_DETAIL
 from integration_errors import (
     CASE_IDS,
     CASES,
@@ -32,7 +21,24 @@ from integration_errors import (
     fixed_mapper,
 )
 
+from errkit.integrations.grpc import (
+    CODE_KEY,
+    CORRELATION_KEY,
+    PROBLEM_KEY,
+    ProblemInterceptor,
+    coded_errors,
+    restore_error,
+)
+from errkit.runtime.problem import GENERIC_DETAIL
+
 SERVICE = "warehouse.Stock"
+
+
+def out_of_stock() -> BaseException:
+    """The conflict most tests raise."""
+    return OutOfStock("only 2 left")
+
+
 RESERVE = f"/{SERVICE}/Reserve"
 
 
@@ -119,18 +125,17 @@ class TestStatusCodes:
     def test_streaming_response(self, server: tuple[Behaviour, grpc.Channel]) -> None:
         """A server-streaming method that fails midway ends with the mapped status."""
         behaviour, channel = server
-        behaviour.fail = staticmethod(lambda: OutOfStock("only 2 left"))  # type: ignore[method-assign]
-        received = []
+        behaviour.fail = staticmethod(out_of_stock)  # type: ignore[method-assign]
+        stream = channel.unary_stream(f"/{SERVICE}/Watch")(b"", timeout=10)
+        assert next(stream) == b"first"
         with pytest.raises(grpc.RpcError) as info:
-            for message in channel.unary_stream(f"/{SERVICE}/Watch")(b"", timeout=10):
-                received.append(message)
-        assert received == [b"first"]
-        assert info.value.code() == grpc.StatusCode.ABORTED  # type: ignore[attr-defined]
+            next(stream)
+        assert info.value.code() == grpc.StatusCode.ABORTED
 
     def test_streaming_request(self, server: tuple[Behaviour, grpc.Channel]) -> None:
         """A client-streaming method is mapped too."""
         behaviour, channel = server
-        behaviour.fail = staticmethod(lambda: OutOfStock("only 2 left"))  # type: ignore[method-assign]
+        behaviour.fail = staticmethod(out_of_stock)  # type: ignore[method-assign]
         with pytest.raises(grpc.RpcError) as info:
             channel.stream_unary(f"/{SERVICE}/Collect")(iter([b"a", b"b"]), timeout=10)
         assert trailing(info.value)[CODE_KEY] == "warehouse:120"
@@ -140,7 +145,7 @@ class TestStatusCodes:
         _, channel = server
         with pytest.raises(grpc.RpcError) as info:
             channel.unary_unary(f"/{SERVICE}/OwnAbort")(b"", timeout=10)
-        assert (info.value.code(), info.value.details()) == (  # type: ignore[attr-defined]
+        assert (info.value.code(), info.value.details()) == (
             grpc.StatusCode.NOT_FOUND,
             "the method's own status",
         )
@@ -164,7 +169,7 @@ class TestRedactionAndCorrelation:
     def test_password_never_sent(
         self, server: tuple[Behaviour, grpc.Channel], caplog: pytest.LogCaptureFixture
     ) -> None:
-        """An internal error's DSN stays in the log; the id is shared with the record."""
+        """An internal error's DSN stays in the log, which shares the id."""
         with caplog.at_level(logging.INFO, logger="errkit.http"):
             error = call(server, lambda: LedgerCorrupt(f"ledger unreadable via {DSN}"))
         metadata = trailing(error)
@@ -172,7 +177,7 @@ class TestRedactionAndCorrelation:
         assert "s3cr3t" not in everything and "postgresql" not in everything
         assert error.details() == GENERIC_DETAIL  # type: ignore[attr-defined]
         [record] = [r for r in caplog.records if r.name == "errkit.http"]
-        assert record.correlation_id == metadata[CORRELATION_KEY]  # type: ignore[attr-defined]
+        assert record.correlation_id == metadata[CORRELATION_KEY]
         assert record.grpc_method == RESERVE  # type: ignore[attr-defined]
         assert record.exc_info is not None and DSN in str(record.exc_info[1])
 
@@ -181,6 +186,7 @@ class TestRedactionAndCorrelation:
         self, server: tuple[Behaviour, grpc.Channel], name: str
     ) -> None:
         """BR-11: a method that raised a cyclic chain still ends with INTERNAL."""
+
         def fail() -> BaseException:
             try:
                 CYCLES[name]()
@@ -188,17 +194,19 @@ class TestRedactionAndCorrelation:
                 return exc
             raise AssertionError
 
-        assert call(server, fail).code() == grpc.StatusCode.INTERNAL  # type: ignore[attr-defined]
+        assert call(server, fail).code() == grpc.StatusCode.INTERNAL
 
 
 class TestClientRoundTrip:
     def test_restore_error(self, server: tuple[Behaviour, grpc.Channel]) -> None:
-        """The client gets the raised class back, its safe fields and the RpcError as cause."""
+        """The client gets the raised class, its safe fields, the RpcError as cause."""
         error = call(server, lambda: OutOfStock("only 2 left", context={"sku": "A-1"}))
         restored = restore_error(error)
         assert isinstance(restored, OutOfStock)
         assert (restored.code_str, str(restored), restored.context["sku"]) == (
-            "warehouse:120", "only 2 left", "A-1"
+            "warehouse:120",
+            "only 2 left",
+            "A-1",
         )
         assert restored.__cause__ is error
 
@@ -207,7 +215,7 @@ class TestClientRoundTrip:
     ) -> None:
         """Inside coded_errors() a failed call raises the coded error itself."""
         behaviour, channel = server
-        behaviour.fail = staticmethod(lambda: OutOfStock("only 2 left"))  # type: ignore[method-assign]
+        behaviour.fail = staticmethod(out_of_stock)  # type: ignore[method-assign]
         with pytest.raises(OutOfStock) as info, coded_errors():
             channel.unary_unary(RESERVE)(b"", timeout=10)
         assert isinstance(info.value.__cause__, grpc.RpcError)

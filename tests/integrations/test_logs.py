@@ -8,6 +8,7 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 from errkit.runtime.logs import (
     ErrorFieldsFilter,
@@ -15,7 +16,6 @@ from errkit.runtime.logs import (
     TextFormatter,
     record_fields,
 )
-from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 
 @pytest.fixture(name="stream")
@@ -65,7 +65,7 @@ class TestJsonFormatter:
     def test_group_of_two_coded_errors(
         self, stream: tuple[logging.Logger, io.StringIO]
     ) -> None:
-        """A logged exception group renders as one JSON line holding both coded members."""
+        """A logged exception group is one JSON line holding both coded members."""
         logger, out = stream
         try:
             raise ExceptionGroup(
@@ -115,9 +115,13 @@ class TestJsonFormatter:
         try:
             raise OutOfStock("only 2 left", context={"sku": "A-1"})
         except OutOfStock:
-            logger.error("reserve", exc_info=True, extra={"correlation_id": "abc"})
+            logger.error(  # noqa: G201 - exc_info=True is the form under test
+                "reserve", exc_info=True, extra={"correlation_id": "abc"}
+            )
         line = json.loads(out.getvalue())
-        assert {k: line[k] for k in ("correlation_id", "error_code", "error_context")} == {
+        assert {
+            k: line[k] for k in ("correlation_id", "error_code", "error_context")
+        } == {
             "correlation_id": "abc",
             "error_code": "warehouse:120",
             "error_context": {"sku": "A-1"},

@@ -8,16 +8,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-import errkit
-from errkit.runtime.problem import (
-    GENERIC_DETAIL,
-    JSON_MEDIA_TYPE,
-    PROBLEM_MEDIA_TYPE,
-    ProblemMapper,
-    log_problem,
-)
-from errkit.runtime.retry_after import retry_after_seconds
 from integration_errors import (
     CASE_IDS,
     CASES,
@@ -30,6 +20,16 @@ from integration_errors import (
     TooManyPicks,
     fixed_mapper,
 )
+
+import errkit
+from errkit.runtime.problem import (
+    GENERIC_DETAIL,
+    JSON_MEDIA_TYPE,
+    PROBLEM_MEDIA_TYPE,
+    ProblemMapper,
+    log_problem,
+)
+from errkit.runtime.retry_after import retry_after_seconds
 
 
 class TestProblemMapper:
@@ -132,8 +132,16 @@ class TestRedaction:
         """Message, context, cause, class name and paths stay out of the body."""
         exc.__cause__ = OSError(f"{DSN} refused")
         text = ProblemMapper().problem(exc).to_json().decode()
-        for leak in ("s3cr3t", "postgresql", "LedgerCorrupt", "RuntimeError",
-                     "OSError", ".py", "Traceback", "dsn"):
+        for leak in (
+            "s3cr3t",
+            "postgresql",
+            "LedgerCorrupt",
+            "RuntimeError",
+            "OSError",
+            ".py",
+            "Traceback",
+            "dsn",
+        ):
             assert leak not in text
         assert json.loads(text)["detail"] == GENERIC_DETAIL
 
@@ -149,12 +157,15 @@ class TestLogProblem:
             log_problem(problem)
         [record] = caplog.records
         assert record.levelno == logging.ERROR
-        assert record.correlation_id == problem.body["correlation_id"]  # type: ignore[attr-defined]
+        correlation_id = record.correlation_id  # type: ignore[attr-defined]
+        assert correlation_id == problem.body["correlation_id"]
         assert record.error_code == "warehouse:160"  # type: ignore[attr-defined]
         assert record.exc_info is not None and record.exc_info[1] is problem.exception
         assert DSN in str(record.exc_info[1])
 
-    def test_client_error_logged_at_info(self, caplog: pytest.LogCaptureFixture) -> None:
+    def test_client_error_logged_at_info(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
         """A 4xx is logged at INFO without a traceback."""
         with caplog.at_level(logging.INFO, logger="errkit.http"):
             log_problem(ProblemMapper().problem(SkuMissing("gone")))
@@ -184,8 +195,16 @@ class TestRetryAfter:
             (TooManyPicks("x"), None),
             (ValueError("x"), None),
         ],
-        ids=["seconds", "timedelta", "reset-timestamp", "reset-datetime",
-             "reset-past", "naive-datetime", "none", "uncoded"],
+        ids=[
+            "seconds",
+            "timedelta",
+            "reset-timestamp",
+            "reset-datetime",
+            "reset-past",
+            "naive-datetime",
+            "none",
+            "uncoded",
+        ],
     )
     def test_delay(self, exc: BaseException, expected: float | None) -> None:
         """retry_after wins; reset_at counts from now; unknown gives None."""
@@ -194,7 +213,10 @@ class TestRetryAfter:
     def test_header_rounds_up(self) -> None:
         """A fractional delay is rounded up in Retry-After."""
         problem = ProblemMapper().problem(TooManyPicks("x", retry_after=1.2))
-        assert (problem.headers, problem.body["retry_after"]) == ({"Retry-After": "2"}, 2)
+        assert (problem.headers, problem.body["retry_after"]) == (
+            {"Retry-After": "2"},
+            2,
+        )
 
     def test_correlation_constant(self) -> None:
         """The fixed mapper used by the framework tests really is fixed."""

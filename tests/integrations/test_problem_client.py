@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
-import errkit
-from errkit.runtime.problem import GENERIC_DETAIL
-from errkit.runtime.problem_client import error_from_problem
 from integration_errors import (
     CASE_IDS,
     CASES,
@@ -18,6 +14,10 @@ from integration_errors import (
     TooManyPicks,
     fixed_mapper,
 )
+
+import errkit
+from errkit.runtime.problem import GENERIC_DETAIL
+from errkit.runtime.problem_client import error_from_problem
 
 
 class Picky(errkit.ConflictError, module="warehouse", code=121):
@@ -30,7 +30,8 @@ class Picky(errkit.ConflictError, module="warehouse", code=121):
 
 class TestErrorFromProblem:
     @pytest.mark.parametrize(
-        "case", [c for c in CASES if c.name != "uncoded"],
+        "case",
+        [c for c in CASES if c.name != "uncoded"],
         ids=[i for i in CASE_IDS if i != "uncoded"],
     )
     def test_round_trip(self, case: Case) -> None:
@@ -44,7 +45,9 @@ class TestErrorFromProblem:
 
     def test_safe_fields_in_context(self) -> None:
         """Safe fields, correlation id, delay and status land in the context."""
-        body = fixed_mapper().problem(TooManyPicks("slow down", limit=10, retry_after=12))
+        body = fixed_mapper().problem(
+            TooManyPicks("slow down", limit=10, retry_after=12)
+        )
         back = error_from_problem(body.body)
         assert isinstance(back, TooManyPicks)
         assert back.context == {"limit": 10, "retry_after": 12, "http_status": 429}
@@ -52,14 +55,25 @@ class TestErrorFromProblem:
 
     def test_envelope(self) -> None:
         """The envelope form restores the same error."""
-        body = fixed_mapper(envelope=True).problem(OutOfStock("only 2 left", context={"sku": "A"}))
+        body = fixed_mapper(envelope=True).problem(
+            OutOfStock("only 2 left", context={"sku": "A"})
+        )
         back = error_from_problem(body.to_json())
-        assert (type(back), str(back), back.context["sku"]) == (OutOfStock, "only 2 left", "A")
+        assert (type(back), str(back), back.context["sku"]) == (
+            OutOfStock,
+            "only 2 left",
+            "A",
+        )
 
     def test_unknown_code_is_ad_hoc(self) -> None:
         """A code the client lacks gives the category type carrying that code."""
         back = error_from_problem(
-            {"status": 404, "detail": "no bin 9", "code": "racks:310", "category": "not_found"}
+            {
+                "status": 404,
+                "detail": "no bin 9",
+                "code": "racks:310",
+                "category": "not_found",
+            }
         )
         assert type(back) is errkit.NotFoundError
         assert (back.code_str, str(back)) == ("racks:310", "no bin 9")
@@ -73,9 +87,15 @@ class TestErrorFromProblem:
         assert back.context["correlation_id"] == CORRELATION_ID
 
     def test_class_with_required_init_parameter(self) -> None:
-        """A registered class whose __init__ needs more than a message still comes back."""
-        body = json.dumps({"status": 409, "detail": "bin full", "code": "warehouse:121",
-                           "category": "conflict"})
+        """A class whose __init__ needs more than a message still comes back."""
+        body = json.dumps(
+            {
+                "status": 409,
+                "detail": "bin full",
+                "code": "warehouse:121",
+                "category": "conflict",
+            }
+        )
         back = error_from_problem(body)
         assert (type(back), str(back)) == (Picky, "bin full")
 

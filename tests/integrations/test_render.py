@@ -7,6 +7,7 @@ import traceback
 from typing import Any
 
 import pytest
+from integration_errors import CYCLES, LedgerCorrupt, OutOfStock, SkuMissing, raised
 
 from errkit.runtime.render import (
     CYCLE,
@@ -14,7 +15,6 @@ from errkit.runtime.render import (
     format_exception_text,
     json_safe,
 )
-from integration_errors import CYCLES, LedgerCorrupt, OutOfStock, SkuMissing, raised
 
 
 def _walk(node: Any) -> list[dict[str, Any]]:
@@ -41,19 +41,24 @@ def _count_cycles(node: Any) -> int:
 def _traceback_messages(exc: BaseException) -> list[str]:
     """The distinct ``Type: message`` lines the standard traceback module shows."""
     text = "".join(traceback.format_exception(exc))
-    return sorted({
-        line.strip(" |")
-        for line in text.splitlines()
-        if line.strip(" |").startswith(("ValueError:", "integration_errors.Unhashable:",
-                                       "ExceptionGroup:"))
-    })
+    return sorted(
+        {
+            line.strip(" |")
+            for line in text.splitlines()
+            if line.strip(" |").startswith(
+                ("ValueError:", "integration_errors.Unhashable:", "ExceptionGroup:")
+            )
+        }
+    )
 
 
 class TestExceptionToDict:
     def test_coded_error_fields(self) -> None:
         """A coded error's node carries its code, category, severity and context."""
         try:
-            raise SkuMissing("sku A-1 not found", resource_type="sku", resource_id="A-1")
+            raise SkuMissing(
+                "sku A-1 not found", resource_type="sku", resource_id="A-1"
+            )
         except SkuMissing as exc:
             node = exception_to_dict(exc)
         assert {k: v for k, v in node.items() if k != "frames"} == {
@@ -86,7 +91,9 @@ class TestExceptionToDict:
 
     def test_group_members_with_codes(self) -> None:
         """Both members of an exception group are rendered with their codes."""
-        group = ExceptionGroup("reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")])
+        group = ExceptionGroup(
+            "reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")]
+        )
         node = exception_to_dict(group)
         assert node["type"] == "ExceptionGroup"
         assert [(m["type"], m["code"]) for m in node["exceptions"]] == [
@@ -101,7 +108,8 @@ class TestExceptionToDict:
         node = exception_to_dict(exc)
         json.dumps(node)  # JSON-ready, no recursion error
         rendered = sorted(
-            f"{n['type']}: {n['message']}" if n["type"] != "ExceptionGroup"
+            f"{n['type']}: {n['message']}"
+            if n["type"] != "ExceptionGroup"
             else "ExceptionGroup: batch (1 sub-exception)"
             for n in _walk(node)
         )
@@ -130,7 +138,7 @@ class TestFormatExceptionText:
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
     def test_cycles(self, name: str) -> None:
-        """BR-11: the text form terminates, shows every exception and marks the cycle."""
+        """BR-11: the text terminates, shows every exception, marks the cycle."""
         exc = raised(CYCLES[name])
         text = format_exception_text(exc)
         assert text.count(CYCLE) == 1
@@ -139,7 +147,9 @@ class TestFormatExceptionText:
 
     def test_group_members_indented(self) -> None:
         """Group members follow the group, each under a numbered rule, indented."""
-        group = ExceptionGroup("reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")])
+        group = ExceptionGroup(
+            "reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")]
+        )
         assert format_exception_text(group) == (
             "ExceptionGroup: reserve (2 sub-exceptions)\n"
             "+---------------- 1 ----------------\n"
@@ -155,7 +165,10 @@ class TestJsonSafe:
         [
             (7, 7),
             ({"a": (1, 2)}, {"a": [1, 2]}),
-            (object.__new__(type("Odd", (), {"__repr__": lambda self: "<odd>"})), "<odd>"),
+            (
+                object.__new__(type("Odd", (), {"__repr__": lambda self: "<odd>"})),
+                "<odd>",
+            ),
             ("x" * 300, "x" * 300),
         ],
         ids=["int", "tuple-in-dict", "repr", "long-string-kept"],

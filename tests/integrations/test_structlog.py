@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
+from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 from errkit.integrations.structlog import add_error_fields
-from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 
 @pytest.fixture(name="lines")
@@ -37,23 +37,30 @@ class TestAddErrorFields:
         """A logged group renders both coded members with their codes."""
         log = structlog.get_logger()
         try:
-            raise ExceptionGroup("reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")])
+            raise ExceptionGroup(
+                "reserve", [OutOfStock("only 2 left"), SkuMissing("no B-2")]
+            )
         except ExceptionGroup:
             log.exception("reserve failed")
         event = json.loads(lines[0])
         assert event["event"] == "reserve failed"
         assert [m["code"] for m in event["exception"]["exceptions"]] == [
-            "warehouse:120", "warehouse:110"
+            "warehouse:120",
+            "warehouse:110",
         ]
         assert "exc_info" not in event
 
     def test_error_fields(self, lines: list[str]) -> None:
         """A coded error adds its error_* fields to the event."""
-        structlog.get_logger().error("reserve failed", exc_info=OutOfStock("x", context={"sku": "A"}))
-        event = json.loads(lines[0])
-        assert (event["error_code"], event["error_category"], event["error_context"]) == (
-            "warehouse:120", "conflict", {"sku": "A"}
+        structlog.get_logger().error(
+            "reserve failed", exc_info=OutOfStock("x", context={"sku": "A"})
         )
+        event = json.loads(lines[0])
+        assert (
+            event["error_code"],
+            event["error_category"],
+            event["error_context"],
+        ) == ("warehouse:120", "conflict", {"sku": "A"})
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
     def test_cycles(self, lines: list[str], name: str) -> None:

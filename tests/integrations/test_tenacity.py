@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 import tenacity
+from integration_errors import OutOfStock, PickTimeout, SupplierDown, TooManyPicks
 
 import errkit
 from errkit.integrations.tenacity import retry_if_retryable, wait_retry_after
-from integration_errors import OutOfStock, PickTimeout, SupplierDown, TooManyPicks
 
 
 def attempts(
@@ -55,13 +55,20 @@ class TestRetryIfRetryable:
             (lambda: SupplierDown("down", retryable=False), 1),
             (lambda: ValueError("bad"), 1),
         ],
-        ids=["external", "timeout", "rate-limit", "builtin-timeout", "conflict",
-             "marked-not-retryable", "uncoded"],
+        ids=[
+            "external",
+            "timeout",
+            "rate-limit",
+            "builtin-timeout",
+            "conflict",
+            "marked-not-retryable",
+            "uncoded",
+        ],
     )
     def test_retries_exactly_retryable(
         self, make: Callable[[], BaseException], calls: int
     ) -> None:
-        """A retryable failure is retried (then succeeds); any other is raised at once."""
+        """A retryable failure is retried (then succeeds); others raise at once."""
         counted, _, outcome = attempts([make()])
         assert counted == calls
         if calls == 1:

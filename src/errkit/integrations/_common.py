@@ -34,6 +34,7 @@ def record_error(exc: BaseException) -> None:
 
     try:
         record(exc)
-    except Exception:
-        _log.warning("could not record %s in errkit metrics", type(exc).__name__,
-                     exc_info=True)
+    except Exception:  # noqa: BLE001 - whatever broke, the response goes out
+        _log.warning(
+            "could not record %s in errkit metrics", type(exc).__name__, exc_info=True
+        )

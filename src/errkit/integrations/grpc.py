@@ -38,7 +38,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from errkit.integrations._common import record_error, require
 from errkit.runtime._fields import error_fields
@@ -77,9 +77,7 @@ STATUS_BY_CATEGORY: Mapping[str, str] = {
 }
 
 
-def status_for(
-    exc: BaseException, overrides: Mapping[str, str] | None = None
-) -> Any:
+def status_for(exc: BaseException, overrides: Mapping[str, str] | None = None) -> Any:
     """The ``grpc.StatusCode`` for ``exc``; ``overrides`` maps categories to names."""
     fields = error_fields(exc)
     if fields is None:
@@ -93,7 +91,7 @@ def status_for(
     return grpc.StatusCode[STATUS_BY_CATEGORY.get(fields.category, "INTERNAL")]
 
 
-class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,name-defined]
     """Server interceptor turning exceptions raised by methods into coded statuses.
 
     A method that sets its own status (``context.abort``, ``context.set_code``)
@@ -119,7 +117,9 @@ class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         self._overrides = dict(status_by_category or {})
         self._record = record_metrics
 
-    def intercept_service(self, continuation: Callable[[Any], Any], details: Any) -> Any:
+    def intercept_service(
+        self, continuation: Callable[[Any], Any], details: Any
+    ) -> Any:
         handler = continuation(details)
         if handler is None:
             return None
@@ -131,7 +131,9 @@ class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
                 unary_stream=self._wrap_stream(handler.unary_stream, method)
             )
         if handler.stream_unary:
-            return handler._replace(stream_unary=self._wrap(handler.stream_unary, method))
+            return handler._replace(
+                stream_unary=self._wrap(handler.stream_unary, method)
+            )
         return handler._replace(
             stream_stream=self._wrap_stream(handler.stream_stream, method)
         )
@@ -140,7 +142,7 @@ class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         def call(request: Any, context: Any) -> Any:
             try:
                 return behaviour(request, context)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure gets a status
                 self._abort(exc, context, method)
 
         return call
@@ -151,7 +153,7 @@ class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         def call(request: Any, context: Any) -> Iterator[Any]:
             try:
                 yield from behaviour(request, context)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure gets a status
                 self._abort(exc, context, method)
 
         return call
@@ -165,7 +167,7 @@ class ProblemInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
         log_problem(problem, extra={"grpc_method": method})
         if self._record:
             record_error(exc)
-        metadata = [(PROBLEM_KEY, problem.to_json())]
+        metadata: list[tuple[str, str | bytes]] = [(PROBLEM_KEY, problem.to_json())]
         fields = error_fields(exc)
         if fields is not None and fields.code is not None:
             metadata.append((CODE_KEY, fields.code))
@@ -189,11 +191,11 @@ def restore_error(error: Any) -> BaseException:
             try:
                 document = json.loads(value)
             except ValueError:
-                return error  # not ours after all
+                return cast(BaseException, error)  # not ours after all
             restored = error_from_problem(document)
             restored.__cause__ = error
             return restored
-    return error
+    return cast(BaseException, error)
 
 
 @contextlib.contextmanager

@@ -45,7 +45,7 @@ def _failure(retry_state: Any) -> BaseException | None:
     return exc if isinstance(exc, BaseException) else None
 
 
-class retry_if_retryable(tenacity.retry_base):  # type: ignore[misc]  # noqa: N801
+class retry_if_retryable(tenacity.retry_base):  # type: ignore[misc,name-defined]
     """Retry when the attempt raised an error that errkit marks retryable."""
 
     def __call__(self, retry_state: Any) -> bool:
@@ -53,7 +53,7 @@ class retry_if_retryable(tenacity.retry_base):  # type: ignore[misc]  # noqa: N8
         return exc is not None and is_retryable(exc)
 
 
-class wait_retry_after(tenacity.wait.wait_base):  # type: ignore[misc]  # noqa: N801
+class wait_retry_after(tenacity.wait.wait_base):  # type: ignore[misc,name-defined]
     """Wait the delay the failed attempt's error asks for, else the fallback's.
 
     The first error in the chain that names a delay wins. ``max_wait`` caps the

@@ -17,7 +17,7 @@ __all__ = ["ErrorFields", "error_fields", "value_name"]
 
 
 def value_name(value: Any) -> str:
-    """The plain string of an enum member (``Category.NOT_FOUND`` -> ``"not_found"``)."""
+    """Plain string of an enum: ``Category.NOT_FOUND`` -> ``"not_found"``."""
     return str(getattr(value, "value", value))
 
 
@@ -57,11 +57,7 @@ def error_fields(exc: BaseException, *, chain: bool = True) -> ErrorFields | Non
     coded: CodedError = exc
     if exc.code is None and chain:
         coded = next(
-            (
-                e
-                for e in walk(exc)
-                if isinstance(e, CodedError) and e.code is not None
-            ),
+            (e for e in walk(exc) if isinstance(e, CodedError) and e.code is not None),
             exc,
         )
     return ErrorFields(

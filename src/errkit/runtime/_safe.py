@@ -20,7 +20,7 @@ def safe_context(exc: BaseException) -> dict[str, Any]:
 
 
 def forbidden(exc: BaseException) -> bool:
-    """True if ``exc`` is a ``Forbidden`` (known caller, refused), not unauthenticated."""
+    """True if ``exc`` is ``Forbidden``: a known caller refused, not an unknown one."""
     return isinstance(exc, sentinels.Forbidden)
 
 

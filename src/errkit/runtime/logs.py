@@ -125,7 +125,7 @@ def json_safe_line(line: dict[str, Any]) -> dict[str, Any]:
 class TextFormatter(logging.Formatter):
     """A :class:`logging.Formatter` whose tracebacks show codes and survive cycles."""
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 - the stdlib's name
+    def formatException(self, ei: Any) -> str:
         exc = ei[1] if isinstance(ei, tuple) else None
         if not isinstance(exc, BaseException):
             return super().formatException(ei)

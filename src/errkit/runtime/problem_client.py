@@ -61,7 +61,9 @@ def _parse_code(value: Any) -> tuple[str, int] | None:
 
 
 def error_from_problem(document: Mapping[str, Any] | str | bytes) -> core.CodedError:
-    """The coded error a problem document (plain or envelope form, parsed or raw) stands for.
+    """The coded error a problem document stands for.
+
+    ``document`` may be the plain or the envelope form, parsed or raw JSON.
 
     Raises:
         TypeError: ``document`` is not a JSON object.

@@ -56,7 +56,7 @@ def json_safe(value: Any, _depth: int = 0) -> Any:
         return [json_safe(v, _depth + 1) for v in value]
     try:
         text = repr(value)
-    except Exception:  # a broken __repr__ must not break the log line
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not break a log line
         text = f"<unrepresentable {type(value).__name__}>"
     return text if len(text) <= _MAX_REPR else text[: _MAX_REPR - 3] + "..."
 
@@ -71,7 +71,7 @@ def _type_name(exc: BaseException) -> str:
 def _message(exc: BaseException) -> str:
     try:
         return str(exc)
-    except Exception:  # a broken __str__ must not break the log line
+    except Exception:  # noqa: BLE001 - a broken __str__ must not break a log line
         return f"<unprintable {type(exc).__name__}>"
 
 
@@ -135,9 +135,7 @@ def exception_to_dict(exc: BaseException) -> dict[str, Any]:
 # text rendering
 
 _CAUSE_LINE = "The above exception was the direct cause of the following exception:"
-_CONTEXT_LINE = (
-    "During handling of the above exception, another exception occurred:"
-)
+_CONTEXT_LINE = "During handling of the above exception, another exception occurred:"
 
 
 def _header(exc: BaseException) -> list[str]:

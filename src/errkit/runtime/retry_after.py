@@ -40,7 +40,9 @@ def _seconds(value: Any, now: float) -> float | None:
     return None
 
 
-def retry_after_seconds(exc: BaseException, *, now: float | None = None) -> float | None:
+def retry_after_seconds(
+    exc: BaseException, *, now: float | None = None
+) -> float | None:
     """Seconds to wait before retrying after ``exc``, or ``None`` if it does not say.
 
     ``retry_after`` wins over ``reset_at``; a reset time in the past gives ``0.0``.
