@@ -255,8 +255,8 @@ def build_rules(settings: AlertSettings) -> dict[str, Any]:
             category=category,
         )
     for module in settings.modules:
-        rate = module.error_rate
-        threshold = settings.module_error_rate if rate is None else rate
+        own = module.error_rate
+        threshold = settings.module_error_rate if own is None else own
         extra = {"team": module.owner} if module.owner else {}
         b.add(
             "ModuleErrorRate",

@@ -141,9 +141,9 @@ def build_catalog(
             if site.line in lines and site.message is not None:
                 templates[site.path, site.line] = site.message
             if site.class_name in owners:
-                key = _owner(site, owners[site.class_name], module_for)
-                if key is not None:
-                    drafts[key].raises.append(site)
+                owner = _owner(site, owners[site.class_name], module_for)
+                if owner is not None:
+                    drafts[owner].raises.append(site)
     for draft in drafts.values():
         draft.decls = [
             replace(d, message=templates.get((d.path, d.line), d.message))

@@ -131,17 +131,16 @@ def _overlaps(
 def _range_findings(
     decl: CodeDeclaration, by_module: Mapping[str, ModuleRange]
 ) -> list[Finding]:
-    where = {"path": decl.path, "line": decl.line, "module": decl.module}
     name = f"{decl.module}:{decl.code} ({decl.class_name})"
     span = by_module.get(decl.module)
     if span is None:
         known = ", ".join(sorted(by_module)) or "none"
         msg = f"{name} names module {decl.module!r}, which the config does not "
         msg += f"declare (modules: {known})"
-        return [Finding("unknown-module", Level.ERROR, msg, code=decl.code, **where)]
+        return [_at(decl, "unknown-module", Level.ERROR, msg)]
     if decl.code not in span:
         msg = f"{name} is outside the range of {decl.module} ({span})"
-        return [Finding("code-out-of-range", Level.ERROR, msg, code=decl.code, **where)]
+        return [_at(decl, "code-out-of-range", Level.ERROR, msg)]
     if decl.category is None:
         return []
 
@@ -157,7 +156,15 @@ def _range_findings(
         f"{name} has category {category.value} but sits in the {block.name} "
         f"block ({first}-{first + 9}) of {decl.module}"
     )
-    return [Finding("category-block", Level.WARNING, msg, code=decl.code, **where)]
+    return [_at(decl, "category-block", Level.WARNING, msg)]
+
+
+def _at(decl: CodeDeclaration, rule: str, level: Level, message: str) -> Finding:
+    """A finding located at a declaration or raise."""
+    return Finding(
+        rule, level, message,
+        path=decl.path, line=decl.line, module=decl.module, code=decl.code,
+    )  # fmt: skip
 
 
 def _kind_of(
