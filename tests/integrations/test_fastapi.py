@@ -10,7 +10,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI, HTTPException
 from fastapi.testclient import TestClient
-from integration_errors import (
+
+from errkit.integrations.fastapi import ProblemMiddleware, install, problem_handler
+from errkit.runtime.metrics import configure_metrics
+from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
+from errkit.runtime.problem_client import error_from_problem
+from integrations.errors import (
     CASE_IDS,
     CASES,
     CYCLES,
@@ -20,11 +25,6 @@ from integration_errors import (
     OutOfStock,
     fixed_mapper,
 )
-
-from errkit.integrations.fastapi import ProblemMiddleware, install, problem_handler
-from errkit.runtime.metrics import configure_metrics
-from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
-from errkit.runtime.problem_client import error_from_problem
 
 
 def make_app(

@@ -8,7 +8,11 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask, abort
-from integration_errors import (
+
+from errkit.integrations.flask import install
+from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
+from errkit.runtime.problem_client import error_from_problem
+from integrations.errors import (
     CASE_IDS,
     CASES,
     CYCLES,
@@ -18,10 +22,6 @@ from integration_errors import (
     OutOfStock,
     fixed_mapper,
 )
-
-from errkit.integrations.flask import install
-from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
-from errkit.runtime.problem_client import error_from_problem
 
 
 def make_app(

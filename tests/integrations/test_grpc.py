@@ -10,16 +10,6 @@ from typing import Any
 
 import grpc
 import pytest
-from integration_errors import (
-    CASE_IDS,
-    CASES,
-    CYCLES,
-    DSN,
-    Case,
-    LedgerCorrupt,
-    OutOfStock,
-    fixed_mapper,
-)
 
 from errkit.integrations.grpc import (
     CODE_KEY,
@@ -30,6 +20,16 @@ from errkit.integrations.grpc import (
     restore_error,
 )
 from errkit.runtime.problem import GENERIC_DETAIL
+from integrations.errors import (
+    CASE_IDS,
+    CASES,
+    CYCLES,
+    DSN,
+    Case,
+    LedgerCorrupt,
+    OutOfStock,
+    fixed_mapper,
+)
 
 SERVICE = "warehouse.Stock"
 

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 from errkit.runtime.logs import (
     ErrorFieldsFilter,
@@ -16,6 +15,7 @@ from errkit.runtime.logs import (
     TextFormatter,
     record_fields,
 )
+from integrations.errors import CYCLES, OutOfStock, SkuMissing, raised
 
 
 @pytest.fixture(name="stream")
@@ -92,14 +92,14 @@ class TestJsonFormatter:
         ]
         assert members == [
             {
-                "type": "integration_errors.OutOfStock",
+                "type": "integrations.errors.OutOfStock",
                 "message": "only 2 left",
                 "code": "warehouse:120",
                 "category": "conflict",
                 "context": {"sku": "A-1"},
             },
             {
-                "type": "integration_errors.SkuMissing",
+                "type": "integrations.errors.SkuMissing",
                 "message": "no such sku",
                 "code": "warehouse:110",
                 "category": "not_found",
@@ -150,7 +150,7 @@ class TestTextFormatter:
         text = formatter.format(record)
         assert text.startswith("ERROR failed\nTraceback (most recent call last):\n")
         assert text.endswith(
-            "\n[warehouse:120] integration_errors.OutOfStock: only 2 left"
+            "\n[warehouse:120] integrations.errors.OutOfStock: only 2 left"
         )
 
     @pytest.mark.parametrize("name", sorted(CYCLES))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from integration_errors import OutOfStock
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import NonRecordingSpan, SpanContext, StatusCode
 
 from errkit.integrations.otel import record_on_span
+from integrations.errors import OutOfStock
 
 
 @pytest.fixture(name="tracing")

@@ -8,7 +8,17 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from integration_errors import (
+
+import errkit
+from errkit.runtime.problem import (
+    GENERIC_DETAIL,
+    JSON_MEDIA_TYPE,
+    PROBLEM_MEDIA_TYPE,
+    ProblemMapper,
+    log_problem,
+)
+from errkit.runtime.retry_after import retry_after_seconds
+from integrations.errors import (
     CASE_IDS,
     CASES,
     CORRELATION_ID,
@@ -20,16 +30,6 @@ from integration_errors import (
     TooManyPicks,
     fixed_mapper,
 )
-
-import errkit
-from errkit.runtime.problem import (
-    GENERIC_DETAIL,
-    JSON_MEDIA_TYPE,
-    PROBLEM_MEDIA_TYPE,
-    ProblemMapper,
-    log_problem,
-)
-from errkit.runtime.retry_after import retry_after_seconds
 
 
 class TestProblemMapper:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from integration_errors import (
+
+import errkit
+from errkit.runtime.problem import GENERIC_DETAIL
+from errkit.runtime.problem_client import error_from_problem
+from integrations.errors import (
     CASE_IDS,
     CASES,
     CORRELATION_ID,
@@ -14,10 +18,6 @@ from integration_errors import (
     TooManyPicks,
     fixed_mapper,
 )
-
-import errkit
-from errkit.runtime.problem import GENERIC_DETAIL
-from errkit.runtime.problem_client import error_from_problem
 
 
 class Picky(errkit.ConflictError, module="warehouse", code=121):

@@ -7,7 +7,6 @@ import traceback
 from typing import Any
 
 import pytest
-from integration_errors import CYCLES, LedgerCorrupt, OutOfStock, SkuMissing, raised
 
 from errkit.runtime.render import (
     CYCLE,
@@ -15,6 +14,7 @@ from errkit.runtime.render import (
     format_exception_text,
     json_safe,
 )
+from integrations.errors import CYCLES, LedgerCorrupt, OutOfStock, SkuMissing, raised
 
 
 def _walk(node: Any) -> list[dict[str, Any]]:
@@ -46,7 +46,7 @@ def _traceback_messages(exc: BaseException) -> list[str]:
             line.strip(" |")
             for line in text.splitlines()
             if line.strip(" |").startswith(
-                ("ValueError:", "integration_errors.Unhashable:", "ExceptionGroup:")
+                ("ValueError:", "integrations.errors.Unhashable:", "ExceptionGroup:")
             )
         }
     )
@@ -62,7 +62,7 @@ class TestExceptionToDict:
         except SkuMissing as exc:
             node = exception_to_dict(exc)
         assert {k: v for k, v in node.items() if k != "frames"} == {
-            "type": "integration_errors.SkuMissing",
+            "type": "integrations.errors.SkuMissing",
             "message": "sku A-1 not found",
             "code": "warehouse:110",
             "module": "warehouse",
@@ -97,8 +97,8 @@ class TestExceptionToDict:
         node = exception_to_dict(group)
         assert node["type"] == "ExceptionGroup"
         assert [(m["type"], m["code"]) for m in node["exceptions"]] == [
-            ("integration_errors.OutOfStock", "warehouse:120"),
-            ("integration_errors.SkuMissing", "warehouse:110"),
+            ("integrations.errors.OutOfStock", "warehouse:120"),
+            ("integrations.errors.SkuMissing", "warehouse:110"),
         ]
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
@@ -134,7 +134,7 @@ class TestFormatExceptionText:
     def test_code_in_header(self) -> None:
         """The header line of a coded error starts with its code."""
         text = format_exception_text(OutOfStock("only 2 left"))
-        assert text == "[warehouse:120] integration_errors.OutOfStock: only 2 left\n"
+        assert text == "[warehouse:120] integrations.errors.OutOfStock: only 2 left\n"
 
     @pytest.mark.parametrize("name", sorted(CYCLES))
     def test_cycles(self, name: str) -> None:
@@ -153,9 +153,9 @@ class TestFormatExceptionText:
         assert format_exception_text(group) == (
             "ExceptionGroup: reserve (2 sub-exceptions)\n"
             "+---------------- 1 ----------------\n"
-            "| [warehouse:120] integration_errors.OutOfStock: only 2 left\n"
+            "| [warehouse:120] integrations.errors.OutOfStock: only 2 left\n"
             "+---------------- 2 ----------------\n"
-            "| [warehouse:110] integration_errors.SkuMissing: no B-2\n"
+            "| [warehouse:110] integrations.errors.SkuMissing: no B-2\n"
         )
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 import structlog
-from integration_errors import CYCLES, OutOfStock, SkuMissing, raised
 
 from errkit.integrations.structlog import add_error_fields
+from integrations.errors import CYCLES, OutOfStock, SkuMissing, raised
 
 
 @pytest.fixture(name="lines")

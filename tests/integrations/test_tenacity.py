@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 import tenacity
-from integration_errors import OutOfStock, PickTimeout, SupplierDown, TooManyPicks
 
 import errkit
 from errkit.integrations.tenacity import retry_if_retryable, wait_retry_after
+from integrations.errors import OutOfStock, PickTimeout, SupplierDown, TooManyPicks
 
 
 def attempts(

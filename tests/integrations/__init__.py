@@ -1,0 +1,1 @@
+"""Tests of the service integrations (HTTP, frameworks, logging, tracing)."""
