@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -312,4 +314,31 @@ class TestUsageErrors:
         assert (result.exit_code, result.stderr) == (
             2,
             "errkit: error: --update-baseline needs --baseline FILE\n",
+        )
+
+
+class TestCommandLine:
+    def test_errkit_check_as_a_process_from_another_folder(self, project: Path) -> None:
+        """The installed command gates growth; paths are shown from where it ran."""
+        command = [sys.executable, "-c", "from errkit.cli import main; main()", "check"]
+        baseline = f"{project.name}/base.toml"
+        where = [project.name, "--no-cache", "--baseline", baseline]
+
+        def errkit_check(*extra: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [*command, *where, *extra], cwd=project.parent, capture_output=True,
+                text=True, timeout=60, check=False,
+            )  # fmt: skip
+
+        created = errkit_check("--update-baseline")
+        write(project, "shop/orders/more.py", "def f():\n    raise TypeError('t')\n")
+        grown = errkit_check()
+
+        assert created.returncode == 0, created.stderr
+        assert (grown.returncode, grown.stdout) == (
+            1,
+            (
+                "baseline: orders raise-generic: 1 unmigrated, baseline allows 0 (+1)\n"
+                f"    {project.name}/shop/orders/more.py: 1\n"
+            ),
         )
