@@ -8,6 +8,7 @@ were skipped (reported on stderr) and left untouched.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -60,6 +61,7 @@ def migrate_command(
         migrate,
         python_files,
         require_libcst,
+        scanner_view,
         write_atomic,
         write_codes,
     )
@@ -92,6 +94,15 @@ def migrate_command(
     exclude = _exclude(config_file)
     files = python_files(roots, config_file.parent, exclude)
     options = MigrateOptions(kinds=parse_kinds(only, skip), jobs=jobs)
+    try:
+        sites, taken = scanner_view(config_file.parent, jobs)
+        options = replace(options, sites=sites, taken=taken)
+    except Exception as exc:  # noqa: BLE001 - the planner's own rules still work
+        click.echo(
+            f"errkit migrate: warning: scanner unavailable ({type(exc).__name__}: "
+            f"{exc}); using the migration planner's own site rules",
+            err=True,
+        )
     run = migrate(files, config, options)
 
     changed = run.by_status(Status.CHANGED)

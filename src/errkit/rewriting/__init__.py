@@ -23,6 +23,7 @@ from errkit.rewriting.engine import (
     python_files,
     rewrite_bytes,
     rewrite_source,
+    scanner_view,
 )
 from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.files import write_atomic
@@ -62,6 +63,7 @@ __all__ = [
     "require_libcst",
     "rewrite_bytes",
     "rewrite_source",
+    "scanner_view",
     "write_atomic",
     "write_codes",
 ]

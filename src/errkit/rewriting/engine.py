@@ -20,14 +20,14 @@ import hashlib
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from errkit.analysis.sites import SiteKind
+from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.config_codes import MigrateConfig, ModuleSpec
 from errkit.rewriting.planner import plan_source
@@ -57,7 +57,12 @@ class MigrateOptions:
 
     kinds: frozenset[SiteKind]
     jobs: int | None = None  # None: one worker per core; 1: no pool
-    exclude: tuple[str, ...] = ()
+    #: The scanner's sites per absolute path (None for a file it skipped). When
+    #: given, only files with unmigrated sites are planned, and only at those
+    #: sites; without it the planner's own site rules decide.
+    sites: Mapping[str, tuple[Site, ...] | None] | None = None
+    #: Codes already used in the tree, per module (the scanner's declarations).
+    taken: Mapping[str, frozenset[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,22 +119,33 @@ def migrate(
 ) -> MigrateRun:
     """Plan, allocate and rewrite `files`; returns the outcomes, writes nothing."""
     run = MigrateRun()
-    jobs = [
-        (str(path), spec.name, options.kinds)
-        for path in files
-        if (spec := config.module_for(path)) is not None
-    ]
+    jobs: list[tuple[str, str, frozenset[SiteKind], tuple[Site, ...] | None]] = []
     for path in files:
-        if config.module_for(path) is None:
+        spec = config.module_for(path)
+        if spec is None:
             run.outcomes.append(
                 FileOutcome(str(path), Status.SKIPPED, why=SkipWhy.NO_MODULE)
             )
+            continue
+        sites: tuple[Site, ...] | None = None
+        if options.sites is not None:
+            sites = options.sites.get(str(path))
+            if sites is not None and not any(
+                site.kind in options.kinds and site.state is SiteState.UNMIGRATED
+                for site in sites
+            ):
+                # Nothing to rewrite: not even `ast` needs to read this file.
+                run.outcomes.append(
+                    FileOutcome(str(path), Status.UNCHANGED, module=spec.name)
+                )
+                continue
+        jobs.append((str(path), spec.name, options.kinds, sites))
 
     planned: list[FileOutcome | FilePlan] = _pool_map(
         _plan_job, jobs, options.jobs, lambda job: _crashed(job[0])
     )
     plans: list[FilePlan] = []
-    taken: dict[str, set[int]] = {}
+    taken: dict[str, set[int]] = {k: set(v) for k, v in options.taken.items()}
     for result in planned:
         if isinstance(result, FilePlan):
             for module, code in result.declared:
@@ -156,6 +172,28 @@ def migrate(
     )
     run.outcomes.sort(key=lambda outcome: outcome.path)
     return run
+
+
+def scanner_view(
+    root: Path, jobs: int | None = None
+) -> tuple[dict[str, tuple[Site, ...] | None], dict[str, frozenset[int]]]:
+    """The scanner's sites per absolute path and the codes used, for `root`.
+
+    Uses the analysis layer's own config reading and scanner, without its cache so
+    a `--diff` run writes nothing.
+    """
+    from errkit.analysis.config import load_config
+    from errkit.analysis.scanner import scan_tree
+
+    tool = load_config(root)
+    sites: dict[str, tuple[Site, ...] | None] = {}
+    taken: dict[str, set[int]] = {}
+    for scan in scan_tree(root, tool, jobs=jobs, cache=False):
+        where = str((root / scan.path).resolve())
+        sites[where] = None if scan.skipped is not None else scan.sites
+        for declared in scan.codes:
+            taken.setdefault(declared.module, set()).add(declared.code)
+    return sites, {module: frozenset(codes) for module, codes in taken.items()}
 
 
 def _allocate(
@@ -290,14 +328,16 @@ def _crashed(path: str) -> FileOutcome:
                        error="BrokenProcessPool", detail="the worker process died")
 
 
-def _plan_job(job: tuple[str, str, frozenset[SiteKind]]) -> FileOutcome | FilePlan:
-    path, module, kinds = job
+def _plan_job(
+    job: tuple[str, str, frozenset[SiteKind], tuple[Site, ...] | None],
+) -> FileOutcome | FilePlan:
+    path, module, kinds, sites = job
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return _failure(path, SkipWhy.UNREADABLE, exc, module)
     try:
-        return plan_source(data, path, module, kinds)
+        return plan_source(data, path, module, kinds, sites)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - any parser failure skips the file
