@@ -287,6 +287,12 @@ class TestRender:
         ]
         assert "## inventory\n\nStock levels\n" in text
 
+    def test_markdown_of_a_tree_without_codes(self) -> None:
+        """An empty catalog says so instead of showing an empty table."""
+        assert render_markdown([]).splitlines()[-1] == (
+            "No coded errors are declared or raised yet."
+        )
+
     def test_json_lists_every_field(self) -> None:
         """The JSON form holds each entry's dict, `code_str` included."""
         data = json.loads(render_json([OUT_OF_STOCK]))

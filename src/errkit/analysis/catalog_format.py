@@ -37,6 +37,10 @@ def render_markdown(
             "code with `errkit explain module:code`."
         ),
         "",
+    ]
+    if not entries:
+        return "\n".join([*out, "No coded errors are declared or raised yet."]) + "\n"
+    out += [
         "| code | class | category | severity | retryable | message |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
