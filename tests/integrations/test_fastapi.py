@@ -12,9 +12,9 @@ from fastapi import FastAPI, HTTPException
 from fastapi.testclient import TestClient
 
 from errkit.integrations.fastapi import ProblemMiddleware, install, problem_handler
-from errkit.runtime.metrics import configure_metrics
 from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
 from errkit.runtime.problem_client import error_from_problem
+from integrations.conftest import Counts
 from integrations.errors import (
     CASE_IDS,
     CASES,
@@ -51,30 +51,6 @@ def make_app(
 
     install(app, mapper=mapper)
     return app
-
-
-@pytest.fixture(name="counts")
-def fixture_counts() -> Any:
-    """errkit metrics in a private Prometheus registry; yields a reader of counts."""
-    prometheus_client = pytest.importorskip("prometheus_client")
-    registry = prometheus_client.CollectorRegistry()
-    configure_metrics(namespace="itest", registry=registry)
-
-    def read(code_str: str, category: str, severity: str) -> float:
-        module, _, code = code_str.partition(":")
-        value = registry.get_sample_value(
-            "itest_errors_total",
-            {
-                "module": module,
-                "code": code,
-                "category": category,
-                "severity": severity,
-            },
-        )
-        return 0.0 if value is None else value
-
-    yield read
-    configure_metrics()
 
 
 class TestCategories:
@@ -176,7 +152,7 @@ class TestClientRoundTrip:
 
 
 class TestMetrics:
-    def test_each_failure_counted_once(self, counts: Any) -> None:
+    def test_each_failure_counted_once(self, counts: Counts) -> None:
         """Handled and escaped errors are each counted once; successes not at all."""
         client = TestClient(make_app(lambda: OutOfStock("only 2 left")))
         client.get("/boom")

@@ -9,9 +9,11 @@ from collections.abc import Callable
 import pytest
 from flask import Flask, abort
 
+import errkit
 from errkit.integrations.flask import install
 from errkit.runtime.problem import GENERIC_DETAIL, ProblemMapper
 from errkit.runtime.problem_client import error_from_problem
+from integrations.conftest import Counts
 from integrations.errors import (
     CASE_IDS,
     CASES,
@@ -116,4 +118,31 @@ class TestClientRoundTrip:
             "warehouse:120",
             "only 2 left",
             "A-1",
+        )
+
+
+class TestMetrics:
+    def test_each_failure_counted_once(self, counts: Counts) -> None:
+        """Every answered error is counted once in errkit's error counter."""
+        client = make_app(lambda: OutOfStock("only 2 left")).test_client()
+        client.get("/boom")
+        client.get("/boom")
+        client.get("/forbidden")  # Flask's own HTTP error: not an errkit failure
+        assert counts("warehouse:120", "conflict", "warning") == 2.0
+
+    def test_only_coded_errors(self) -> None:
+        """handle=(CodedError,) leaves other exceptions to the app's own handler."""
+        app = make_app(lambda: RuntimeError("legacy"), fixed_mapper())
+        app.extensions.clear()
+        app.error_handler_spec.clear()
+
+        @app.errorhandler(Exception)
+        def legacy(error: Exception) -> tuple[str, int]:
+            return "legacy handler", 500
+
+        install(app, handle=(errkit.CodedError,))
+        response = app.test_client().get("/boom")
+        assert (response.status_code, response.get_data(as_text=True)) == (
+            500,
+            "legacy handler",
         )

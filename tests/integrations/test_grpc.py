@@ -20,6 +20,7 @@ from errkit.integrations.grpc import (
     restore_error,
 )
 from errkit.runtime.problem import GENERIC_DETAIL
+from integrations.conftest import Counts
 from integrations.errors import (
     CASE_IDS,
     CASES,
@@ -150,6 +151,14 @@ class TestStatusCodes:
             "the method's own status",
         )
         assert PROBLEM_KEY not in trailing(info.value)
+
+    def test_failure_counted(
+        self, server: tuple[Behaviour, grpc.Channel], counts: Counts
+    ) -> None:
+        """Each failed call is counted once in errkit's error counter."""
+        call(server, out_of_stock)
+        call(server, out_of_stock)
+        assert counts("warehouse:120", "conflict", "warning") == 2.0
 
     def test_success_untouched(self, server: tuple[Behaviour, grpc.Channel]) -> None:
         """A method that succeeds answers as before."""
