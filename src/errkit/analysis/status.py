@@ -297,8 +297,9 @@ def build_status(
     tally = _merge(m.tally for m in modules)
 
     pending = [f for m in modules for f in m.files if f.tally.unmigrated]
-    order = {m.name: i for i, m in enumerate(modules)}
-    pending.sort(key=lambda f: (order[f.module], -f.tally.unmigrated, f.path))
+    # highest priority tier first; inside a tier, the files with most work left
+    priority = {m.name: m.priority for m in modules}
+    pending.sort(key=lambda f: (priority[f.module], -f.tally.unmigrated, f.path))
     skipped = tuple(f for m in modules for f in m.files if f.skipped is not None)
 
     return StatusReport(

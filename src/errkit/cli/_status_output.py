@@ -219,7 +219,8 @@ def _current(report: StatusReport) -> str:
     pending = [m for m in report.modules if m.tally.unmigrated]
     if not pending:
         return text + " Every module is fully migrated."
-    first = pending[0]
+    by_name = {m.name: m for m in report.modules}
+    first = by_name[report.next_files[0].module] if report.next_files else pending[0]
     done = [m.name for m in report.modules if m.tally.total and not m.tally.unmigrated]
     text += (
         f" Next up is `{first.name}` ({first.tally.unmigrated} unmigrated sites"

@@ -232,7 +232,7 @@ def status(
             samples = measure_history(path, config, history, cache=not no_cache)
         except HistoryError as exc:
             fail(f"--history {history}: {exc}")
-    project = Path(config.root).resolve().name
+    project = _project_name(Path(config.root))
     report = build_status(
         scans, config, project=project, next_count=next_count, samples=samples
     )
@@ -297,6 +297,18 @@ def _display_root(path: str, config: ToolConfig) -> str:
 
     rel = os.path.relpath(config.root)
     return "" if rel == "." else rel
+
+
+def _project_name(root: Path) -> str:
+    """`[project].name` from the root's pyproject.toml, else the folder's name."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        name = data["project"]["name"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return root.resolve().name
+    return name if isinstance(name, str) else root.resolve().name
 
 
 def _display(root: str, path: str) -> str:
