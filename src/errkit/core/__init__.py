@@ -18,7 +18,7 @@ from ._categories import (
     category_for_builtin,
 )
 from ._chain import ChainLink, chain, is_barrier, links, walk
-from ._config import load_registry, registry_from_mapping
+from ._config import configure_registry, load_registry, registry_from_mapping
 from ._errors import (
     CauseSnapshot,
     CodedAttributeError,
@@ -123,6 +123,7 @@ __all__ = [
     "category_of",
     "code_of",
     "coded",
+    "configure_registry",
     "context_of",
     "find",
     "format_line",

@@ -13,9 +13,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ._exceptions import ConfigError
-from ._registry import Registry
+from ._registry import Registry, set_registry
 
-__all__ = ["load_registry", "read_errkit_table", "registry_from_mapping"]
+__all__ = [
+    "configure_registry",
+    "load_registry",
+    "read_errkit_table",
+    "registry_from_mapping",
+]
 
 _PYPROJECT = "pyproject.toml"
 _ERRKIT_TOML = "errkit.toml"
@@ -146,3 +151,20 @@ def load_registry(source: str | Path | Mapping[str, Any]) -> Registry:
         return registry_from_mapping(source)
     table, prefix, file = read_errkit_table(source)
     return registry_from_mapping(table, file=file, prefix=prefix)
+
+
+def configure_registry(source: str | Path | Mapping[str, Any]) -> Registry:
+    """Load ``source`` and make it the process-wide registry; return it.
+
+    Codes already registered by imported error classes move into it and are
+    checked against its ranges, so call this at startup, before or after
+    importing the modules that declare error kinds.
+
+    Raises:
+        ConfigError: bad file or bad value, naming file, key and value.
+        RegistryError: overlapping ranges, or a registered code that breaks the
+            new ranges (the process-wide registry is then left unchanged).
+    """
+    registry = load_registry(source)
+    set_registry(registry)
+    return registry

@@ -17,6 +17,7 @@ severity, a retryable flag and a context dict. Three rules shape this module:
 from __future__ import annotations
 
 import builtins
+import importlib
 import pickle
 import sys
 import traceback
@@ -55,6 +56,9 @@ __all__ = [
     "ValidationError",
     "coded",
 ]
+
+#: BaseException's own __cause__ slot, which CodedError.__cause__ delegates to.
+_CAUSE: Any = BaseException.__dict__["__cause__"]
 
 #: Keywords every coded error accepts at raise time besides its structured fields.
 _CORE_KEYWORDS = frozenset(
@@ -329,6 +333,28 @@ class CodedError(Exception):
 
     # --- pickling -----------------------------------------------------------------
 
+    # concurrent.futures' process pool unpickles a worker's error and then
+    # overwrites its __cause__ with a _RemoteTraceback (the worker's traceback as
+    # text), dropping the cause that pickling carried across. This property
+    # hooks that Python-level assignment and hangs the carried cause under the
+    # _RemoteTraceback. ``raise ... from`` sets the cause in C and is unaffected.
+    @property
+    def __cause__(self) -> BaseException | None:  # type: ignore[override]
+        return _CAUSE.__get__(self)
+
+    @__cause__.setter
+    def __cause__(self, value: BaseException | None) -> None:
+        old = _CAUSE.__get__(self)
+        if (
+            old is not None
+            and value is not None
+            and value.__cause__ is None
+            and type(value).__qualname__ == "_RemoteTraceback"
+        ):
+            value.__cause__ = old
+        _CAUSE.__set__(self, value)
+
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Never cls(*args): subclasses may have required or keyword-only __init__
         # parameters. Rebuild with __new__ and restore the state instead; the
@@ -340,10 +366,14 @@ class CodedError(Exception):
             if self.filename2 is not None:  # type: ignore[attr-defined]
                 args = (*args, None, self.filename2)  # type: ignore[attr-defined]
         spec = type(self)._coded_spec
-        head = (_rebuild_coded, (spec[0], spec[1], args)) if spec else (
-            _rebuild,
-            (type(self), args),
-        )
+        if spec is None:
+            head: tuple[Any, ...] = (_rebuild, (type(self), args))
+        else:
+            # The builtin goes by name: protocols 0-2 would map e.g.
+            # FileNotFoundError to Python 2's OSError if pickled as a class.
+            builtin, category = spec
+            name = (builtin.__module__, builtin.__qualname__)
+            head = (_rebuild_coded, (name, category, args))
         seen: set[int] = set()
         state = dict(self.__dict__)
         state["__cause__"] = _portable(self.__cause__, seen)
@@ -380,8 +410,12 @@ def _rebuild(cls: type[CodedError], args: tuple[Any, ...]) -> CodedError:
 
 
 def _rebuild_coded(
-    builtin: type[BaseException], category: Category | None, args: tuple[Any, ...]
+    name: tuple[str, str], category: Category | None, args: tuple[Any, ...]
 ) -> CodedError:
+    module, qualname = name
+    builtin: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        builtin = getattr(builtin, part)
     return _rebuild(coded(builtin, category), args)
 
 

@@ -208,7 +208,13 @@ class Registry:
         reason: str = "",
         defined_at: str | None = None,
     ) -> ReservedRange:
-        """Reserve a range; reject an overlap with a module's range."""
+        """Reserve a range; reject an overlap with a module's or reserved range.
+
+        Raises:
+            InvalidRangeError: the range is malformed.
+            RangeOverlapError: the range overlaps another; the message names both.
+            CodeOutOfRangeError: an already registered code lies inside it.
+        """
         return self._add_reserved(ReservedRange(start, end, reason, defined_at))
 
     def _add_module(self, mod: ModuleRange) -> ModuleRange:
@@ -237,6 +243,13 @@ class Registry:
                 if _overlaps(rng, other):
                     msg = f"{rng.describe()} overlaps {other.describe()}"
                     raise RangeOverlapError(msg)
+            for reg in self._codes.values():
+                if reg.code in rng:
+                    msg = (
+                        f"error code {reg.code_str} of {reg.describe()} is inside"
+                        f" {rng.describe()}"
+                    )
+                    raise CodeOutOfRangeError(msg)
             self._reserved.append(rng)
         return rng
 
@@ -284,14 +297,16 @@ class Registry:
         configured after error classes are imported, and ``add_module`` re-checks.
 
         Raises:
-            CodeOutOfRangeError: the code is outside the range.
+            CodeOutOfRangeError: the code is outside the range or reserved.
         """
         mod = self._modules.get(module)
         if mod is not None and code not in mod:
-            msg = (
-                f"code {module}:{code} is outside {mod.describe()}"
-            )
+            msg = f"code {module}:{code} is outside {mod.describe()}"
             raise CodeOutOfRangeError(msg)
+        for rng in self._reserved:
+            if code in rng:
+                msg = f"code {module}:{code} is inside {rng.describe()}"
+                raise CodeOutOfRangeError(msg)
 
     # --- registered codes ---------------------------------------------------------
 
@@ -306,7 +321,8 @@ class Registry:
         Raises:
             DuplicateCodeError: another class claims ``module:code``; the message
                 names both classes and where each is defined.
-            CodeOutOfRangeError: the code is outside the module's declared range.
+            CodeOutOfRangeError: the code is outside the module's declared range,
+                or inside a reserved range.
         """
         new = RegisteredCode(module, code, cls, defined_at)
         with self._lock:
@@ -320,6 +336,10 @@ class Registry:
             mod = self._modules.get(module)
             if mod is not None and code not in mod:
                 raise CodeOutOfRangeError(_out_of_range(new, mod))
+            for rng in self._reserved:
+                if code in rng:
+                    msg = f"error code {new.code_str} of {new.describe()} is inside"
+                    raise CodeOutOfRangeError(f"{msg} {rng.describe()}")
             self._codes[(module, code)] = new
         return new
 
