@@ -158,6 +158,36 @@ class TestBuildCatalog:
 
         assert entry.message == "bad {x}"
 
+    def test_severity_and_retryable_keywords_override_the_defaults(
+        self, tmp_path: Path
+    ) -> None:
+        """`severity=` and `retryable=` on a class or an ad-hoc raise are shown."""
+        (tmp_path / "m.py").write_text(
+            "import errkit\n"
+            'class Down(errkit.ExternalError, module="m", code=50, retryable=False,\n'
+            '           severity="critical"):\n'
+            "    pass\n"
+            'raise errkit.StateError("x", module="m", code=40,\n'
+            "                        severity=errkit.Severity.CRITICAL)\n"
+        )
+        scan = FileScan(
+            "m.py",
+            codes=(
+                CodeDeclaration("m", 50, "m.py", 2, "Down", category="external"),
+                CodeDeclaration(
+                    "m", 40, "m.py", 5, "StateError", category="state",
+                    message="x", declared=False,
+                ),
+            ),
+        )  # fmt: skip
+
+        entries = build_catalog([scan], tmp_path)
+
+        assert [(e.code, e.severity, e.retryable) for e in entries] == [
+            (40, "critical", False),
+            (50, "critical", False),
+        ]
+
 
 class TestFindRaises:
     def test_finds_named_and_attribute_raises_with_literal_messages(self) -> None:

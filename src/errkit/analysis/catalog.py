@@ -101,6 +101,8 @@ class RaiseSite:
 class _Draft:
     decls: list[CodeDeclaration] = field(default_factory=list)
     raises: list[RaiseSite] = field(default_factory=list)
+    #: (path, line) -> literal `severity` / `retryable` keywords found there
+    overrides: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
 
 
 def build_catalog(
@@ -144,11 +146,13 @@ def build_catalog(
                 owner = _owner(site, owners[site.class_name], module_for)
                 if owner is not None:
                     drafts[owner].raises.append(site)
+    overrides = _overrides(root, [d for draft in drafts.values() for d in draft.decls])
     for draft in drafts.values():
         draft.decls = [
             replace(d, message=templates.get((d.path, d.line), d.message))
             for d in draft.decls
         ]
+        draft.overrides = overrides
 
     return [
         _entry(module, code, drafts[module, code]) for module, code in sorted(drafts)
@@ -169,6 +173,50 @@ def _raises_in(
     if not lines and not any(name.encode() in data for name in owners):
         return []
     return find_raises(data, path, frozenset(owners), lines)
+
+
+def _overrides(
+    root: str | Path, decls: list[CodeDeclaration]
+) -> dict[tuple[str, int], dict[str, Any]]:
+    """Literal `severity=` and `retryable=` keywords of each declaring class
+    statement or ad-hoc raise call, which the scan records do not carry."""
+    lines: dict[str, set[int]] = {}
+    for decl in decls:
+        lines.setdefault(decl.path, set()).add(decl.line)
+
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    for path, wanted in lines.items():
+        try:
+            tree = ast.parse(Path(root, path).read_bytes(), filename=path)
+        except (OSError, SyntaxError, ValueError, MemoryError, RecursionError):
+            continue
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", None) not in wanted:
+                continue
+            if isinstance(node, ast.ClassDef):
+                keywords = node.keywords
+            elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                keywords = node.exc.keywords
+            else:
+                continue
+            values = {k.arg: _literal(k.value) for k in keywords if k.arg in _OWN}
+            values = {k: v for k, v in values.items() if v is not None}
+            if values:
+                found[path, node.lineno] = values
+
+    return found
+
+
+_OWN = frozenset({"severity", "retryable"})
+
+
+def _literal(node: ast.expr) -> str | bool | None:
+    """`"critical"`, `True`, or `errkit.Severity.CRITICAL` as "critical"."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bool)):
+        return node.value
+    if isinstance(node, ast.Attribute) and _last_name(node.value) == "Severity":
+        return node.attr.lower()
+    return None
 
 
 def _owner(
@@ -251,6 +299,10 @@ def _entry(module: str, code: int, draft: _Draft) -> CatalogEntry:
     if category in _CATEGORY_NAMES:
         defaults = CATEGORY_DEFAULTS[Category(category)]
         severity, retryable = defaults.severity.value, defaults.retryable
+    # `severity=` / `retryable=` on the class (or the first ad-hoc raise) win.
+    own = draft.overrides.get((main.path, main.line), {})
+    severity = own.get("severity", severity)
+    retryable = own.get("retryable", retryable)
 
     raised = sorted(
         {(d.path, d.line) for d in decls if not d.declared}
