@@ -45,10 +45,7 @@ def migrate_command(
     config_path: Path | None,
     jobs: int | None,
 ) -> None:
-    """Rewrite MODULE names or PATHs onto errkit without changing behaviour.
-
-    With no target, every module in the config. Kinds and what each may change:
-    """
+    """Rewrite MODULE names or PATHs onto errkit without changing behaviour."""
     from errkit.rewriting import (
         ConfigError,
         LibcstVersionError,
@@ -66,7 +63,6 @@ def migrate_command(
         write_codes,
     )
 
-    err = click.get_text_stream("stderr")
     try:
         require_libcst()
         config_file = config_path or find_config(
@@ -134,17 +130,17 @@ def migrate_command(
         where = f":{outcome.line}" if outcome.line else ""
         error = f" {outcome.error}: {outcome.detail}" if outcome.error else ""
         why = outcome.why.value if outcome.why else "skipped"
-        err.write(f"skipped {outcome.path}{where} [{why}]{error}\n")
+        _note(f"skipped {outcome.path}{where} [{why}]{error}\n")
     for outcome in run.outcomes:
         for declined in outcome.declined:
-            err.write(
+            _note(
                 f"left {outcome.path}:{declined.line}:{declined.col} "
                 f"[{declined.kind.value}] {declined.reason}\n"
             )
     counts = run.rewritten()
     kinds = ", ".join(f"{k} {counts[k]}" for k in KIND_NAMES if counts.get(k))
     verb = "rewrote" if mode == "apply" else "would rewrite"
-    err.write(
+    _note(
         f"{verb} {len(changed)} files ({sum(counts.values())} sites"
         f"{': ' + kinds if kinds else ''}); {len(skipped)} skipped, "
         f"{len(run.by_status(Status.UNCHANGED))} unchanged\n"
@@ -153,6 +149,10 @@ def migrate_command(
         sys.exit(EXIT_SKIPPED)
     if changed and mode == "diff":
         sys.exit(EXIT_CHANGES)
+
+
+def _note(text: str) -> None:
+    click.echo(text, err=True, nl=False)
 
 
 def _exclude(config_file: Path) -> tuple[str, ...]:
@@ -167,7 +167,16 @@ def _exclude(config_file: Path) -> tuple[str, ...]:
     return tuple(section.get("exclude", ()))
 
 
-migrate_command.help = (migrate_command.help or "") + "\n\n" + "\n\n".join(
-    f"{spec.kind.value}: {spec.effect.value} ({spec.changes})"
-    for spec in REWRITE_KINDS.values()
+migrate_command.help = "\n\n".join(
+    [
+        "Rewrite MODULE names or PATHs onto errkit without changing behaviour.",
+        "With no target, every module in the config. Exit status: 0 nothing to "
+        "change or all written, 1 --diff found changes, 2 usage, config or safety "
+        "refusal, 3 some files skipped.",
+        "Kinds, and the most each may change:",
+        *(
+            f"{spec.kind.value}: {spec.effect.value} ({spec.changes})"
+            for spec in REWRITE_KINDS.values()
+        ),
+    ]
 )

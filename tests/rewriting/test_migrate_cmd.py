@@ -1,0 +1,118 @@
+"""`errkit migrate` end to end in a temporary folder, through a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from errkit.cli.migrate_cmd import migrate_command
+from errkit.rewriting import safety
+
+ERRKIT = [sys.executable, "-c", "from errkit.cli import main; main()"]
+CONFIG = (
+    "[tool.errkit]\nexclude = ['tests/**']\n\n"
+    "[tool.errkit.modules.stock]\npaths = ['stock']\nrange = [100, 199]\n"
+)
+SOURCE = (
+    "import os\n\n\ndef take(n):\n    if n < 0:\n"
+    "        raise ValueError('negative')\n"
+    "    try:\n        return os.environ[n]\n    except KeyError:\n"
+    "        raise LookupError(n)\n"
+)
+
+
+@pytest.fixture(name="project")
+def fixture_project(tmp_path: Path) -> Path:
+    """A tiny project: one module with a raise-generic and a raise-unchained."""
+    (tmp_path / "pyproject.toml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "stock").mkdir()
+    (tmp_path / "stock" / "take.py").write_text(SOURCE, encoding="utf-8")
+    return tmp_path
+
+
+def errkit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*ERRKIT, "migrate", *args], cwd=project, capture_output=True, text=True,
+        check=False,
+    )
+
+
+class TestMigrateCommand:
+    def test_diff_is_default_and_writes_nothing(self, project: Path) -> None:
+        """Without --apply the diff goes to stdout, exit 1, files unchanged."""
+        result = errkit(project, "stock")
+        assert result.returncode == 1
+        assert "+        raise errkit.ValidationError('negative', module=\"stock\"," \
+            " code=100)\n" in result.stdout
+        assert (project / "stock" / "take.py").read_text("utf-8") == SOURCE
+        assert (project / "pyproject.toml").read_text("utf-8") == CONFIG
+
+    def test_apply_writes_files_and_codes(self, project: Path) -> None:
+        """--apply rewrites the file and records the codes; a rerun changes nothing."""
+        assert errkit(project, "--apply").returncode == 0
+        assert (project / "stock" / "take.py").read_text("utf-8") == (
+            "import os\nimport errkit\n\n\ndef take(n):\n    if n < 0:\n"
+            "        raise errkit.ValidationError('negative', module=\"stock\","
+            " code=100)\n"
+            "    try:\n        return os.environ[n]\n    except KeyError as exc:\n"
+            "        raise errkit.NotFoundError(n, module=\"stock\", code=110)"
+            " from exc\n"
+        )
+        assert (project / "pyproject.toml").read_text("utf-8") == CONFIG + (
+            '\n[tool.errkit.codes.stock]\n100 = "ValueError: negative"\n'
+            '110 = "LookupError: {}"\n'
+        )
+        again = errkit(project, "--apply")
+        assert (again.returncode, again.stdout) == (0, "")
+
+    def test_only_selects_kind(self, project: Path) -> None:
+        """--only raise-unchained adds `from` and leaves the builtins."""
+        errkit(project, "--apply", "--only", "raise-unchained")
+        text = (project / "stock" / "take.py").read_text("utf-8")
+        assert "raise ValueError('negative')" in text
+        assert "raise LookupError(n) from exc" in text
+
+    def test_skip_drops_kind(self, project: Path) -> None:
+        """--skip raise-unchained rewrites the builtins without adding `from`."""
+        errkit(project, "--apply", "--skip", "raise-unchained")
+        text = (project / "stock" / "take.py").read_text("utf-8")
+        assert "except KeyError:\n" in text
+        assert "raise errkit.NotFoundError(n, module=\"stock\", code=110)\n" in text
+
+    def test_dirty_git_file_refused(self, project: Path) -> None:
+        """Uncommitted changes in a file to rewrite stop --apply with exit 2."""
+        git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+        subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+        subprocess.run([*git, "add", "."], cwd=project, check=True)
+        subprocess.run([*git, "commit", "-qm", "base"], cwd=project, check=True)
+        path = project / "stock" / "take.py"
+        path.write_text(SOURCE + "# local edit\n", encoding="utf-8")
+        refused = errkit(project, "--apply")
+        assert refused.returncode == 2
+        assert "uncommitted changes" in refused.stderr
+        assert path.read_text("utf-8") == SOURCE + "# local edit\n"
+        assert errkit(project, "--apply", "--allow-dirty").returncode == 0
+        assert "errkit.ValidationError" in path.read_text("utf-8")
+
+    def test_skipped_file_reported_exit_3(self, project: Path) -> None:
+        """A file that does not parse is listed on stderr; exit status 3."""
+        (project / "stock" / "bad.py").write_text("print 'x'\n", encoding="utf-8")
+        result = errkit(project, "--apply")
+        assert result.returncode == 3
+        assert "bad.py:1 [unparsable] SyntaxError" in result.stderr
+        assert (project / "stock" / "bad.py").read_text("utf-8") == "print 'x'\n"
+
+    def test_old_libcst_refused(
+        self, project: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An older libcst stops the command at start-up with exit 2."""
+        monkeypatch.setattr(safety.metadata, "version", lambda name: "1.0.1")
+        monkeypatch.chdir(project)
+        result = CliRunner().invoke(migrate_command, ["stock"])
+        assert result.exit_code == 2
+        assert "libcst must be >= 1.9.0" in result.output
+        assert "found '1.0.1'" in result.output
