@@ -18,9 +18,13 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from errkit.core._exceptions import ConfigError
+from errkit.core._config import registry_from_mapping
+from errkit.core._exceptions import ConfigError, RegistryError
+
+if TYPE_CHECKING:
+    from errkit.core._registry import Registry
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -109,6 +113,25 @@ class ToolConfig:
                         best, best_len = module.name, len(owned)
 
         return best
+
+    def registry(self) -> Registry:
+        """The core `Registry` of the configured ranges.
+
+        Raises:
+            RegistryError: ranges overlap or repeat.
+        """
+        from errkit.core._registry import Registry
+
+        registry = Registry()
+        for first, last in self.reserved:
+            registry.reserve(first, last, defined_at=f"{self.source} reserved")
+        for m in self.modules:
+            if m.range is not None:
+                registry.add_module(
+                    m.name, m.range[0], m.range[1], description=m.description,
+                    owner=m.owner, defined_at=f"{self.source} modules.{m.name}",
+                )  # fmt: skip
+        return registry
 
     def module(self, name: str) -> ModuleConfig | None:
         """The configured module called `name`, or None."""
@@ -214,6 +237,12 @@ def parse_config(
     modules = tuple(
         _module(check, name, value) for name, value in modules_table.items()
     )
+    # The registry part (ranges, reserved, description, owner) is the core's:
+    # its loader has the last word on what a valid range table is.
+    try:
+        registry_from_mapping(table, file=file, prefix=prefix)
+    except RegistryError:
+        pass  # overlapping ranges are `errkit check` findings, not load errors
 
     return ToolConfig(
         root=root,
