@@ -95,8 +95,12 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     )
     try:
         assert proc.stdout is not None
-        port = int(proc.stdout.readline())
-        yield proc, port
+        line = proc.stdout.readline()
+        if not line.strip().isdigit():
+            proc.wait(timeout=10)
+            log = (tmp_path / "service.log").read_text()
+            pytest.fail(f"the metrics service did not start:\n{line}{log}")
+        yield proc, int(line)
     finally:
         _stop(proc)
 
