@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from errkit.integrations.grpc import (
     CODE_KEY,
     CORRELATION_KEY,
     PROBLEM_KEY,
+    AsyncProblemInterceptor,
     ProblemInterceptor,
     coded_errors,
     restore_error,
@@ -238,3 +240,96 @@ class TestClientRoundTrip:
 
         error = Foreign()
         assert restore_error(error) is error
+
+
+class TestAsyncServer:
+    """The same mapping on a grpc.aio server, started on a loopback port."""
+
+    @staticmethod
+    async def serve_and_call(
+        calls: Callable[[grpc.aio.Channel], Any],
+    ) -> Any:
+        async def reserve(request: bytes, context: Any) -> bytes:
+            raise OutOfStock("only 2 left", context={"sku": "A-1"})
+
+        async def watch(request: bytes, context: Any) -> Any:
+            yield b"first"
+            raise LedgerCorrupt(f"ledger unreadable via {DSN}")
+
+        async def own_abort(request: bytes, context: Any) -> bytes:
+            await context.abort(grpc.StatusCode.NOT_FOUND, "the method's own status")
+            raise AssertionError("abort returns only by raising")
+
+        handler = grpc.method_handlers_generic_handler(
+            SERVICE,
+            {
+                "Reserve": grpc.unary_unary_rpc_method_handler(reserve),
+                "Watch": grpc.unary_stream_rpc_method_handler(watch),
+                "OwnAbort": grpc.unary_unary_rpc_method_handler(own_abort),
+            },
+        )
+        server = grpc.aio.server(
+            interceptors=[AsyncProblemInterceptor(mapper=fixed_mapper())]
+        )
+        server.add_generic_rpc_handlers((handler,))
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        try:
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+                return await calls(channel)
+        finally:
+            await server.stop(None)
+
+    def test_unary_round_trip(self) -> None:
+        """A coded error from a coroutine method comes back as that class."""
+
+        async def calls(channel: grpc.aio.Channel) -> grpc.aio.AioRpcError:
+            try:
+                await channel.unary_unary(RESERVE)(b"", timeout=10)
+            except grpc.aio.AioRpcError as exc:
+                return exc
+            raise AssertionError("the call succeeded")
+
+        error = asyncio.run(self.serve_and_call(calls))
+        assert error.code() == grpc.StatusCode.ABORTED
+        restored = restore_error(error)
+        assert isinstance(restored, OutOfStock)
+        assert (str(restored), restored.context["sku"]) == ("only 2 left", "A-1")
+
+    def test_stream_redacted(self) -> None:
+        """An async-generator method failing midway ends INTERNAL, redacted."""
+
+        async def calls(channel: grpc.aio.Channel) -> tuple[list[bytes], Any]:
+            received: list[bytes] = []
+            try:
+                async for message in channel.unary_stream(f"/{SERVICE}/Watch")(
+                    b"", timeout=10
+                ):
+                    received.append(message)
+            except grpc.aio.AioRpcError as exc:
+                return received, exc
+            raise AssertionError("the call succeeded")
+
+        received, error = asyncio.run(self.serve_and_call(calls))
+        assert received == [b"first"]
+        assert (error.code(), error.details()) == (
+            grpc.StatusCode.INTERNAL,
+            GENERIC_DETAIL,
+        )
+        assert "s3cr3t" not in repr(dict(error.trailing_metadata()))
+
+    def test_own_abort_kept(self) -> None:
+        """A coroutine method's own abort keeps its status."""
+
+        async def calls(channel: grpc.aio.Channel) -> grpc.aio.AioRpcError:
+            try:
+                await channel.unary_unary(f"/{SERVICE}/OwnAbort")(b"", timeout=10)
+            except grpc.aio.AioRpcError as exc:
+                return exc
+            raise AssertionError("the call succeeded")
+
+        error = asyncio.run(self.serve_and_call(calls))
+        assert (error.code(), error.details()) == (
+            grpc.StatusCode.NOT_FOUND,
+            "the method's own status",
+        )
