@@ -85,11 +85,12 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """The child process serving errkit metrics, and its port."""
     script = tmp_path / "service.py"
     script.write_text(SERVICE)
+    log = open(tmp_path / "service.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [sys.executable, str(script)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        stderr=open(tmp_path / "service.log", "w"),  # noqa: SIM115 (closed with proc)
+        stderr=log,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -98,11 +99,12 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
         line = proc.stdout.readline()
         if not line.strip().isdigit():
             proc.wait(timeout=10)
-            log = (tmp_path / "service.log").read_text()
-            pytest.fail(f"the metrics service did not start:\n{line}{log}")
+            text = (tmp_path / "service.log").read_text()
+            pytest.fail(f"the metrics service did not start:\n{line}{text}")
         yield proc, int(line)
     finally:
         _stop(proc)
+        log.close()
 
 
 @pytest.fixture
