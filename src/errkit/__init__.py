@@ -167,6 +167,13 @@ _LAZY: dict[str, str] = {
     "submit": "errkit.runtime.futures",
     "uninstall_hooks": "errkit.runtime.hooks",
     "watch": "errkit.runtime.futures",
+    # problem details, logging and rendering (issue 7)
+    "ErrorFieldsFilter": "errkit.runtime.logs",
+    "JsonFormatter": "errkit.runtime.logs",
+    "ProblemMapper": "errkit.runtime.problem",
+    "error_from_problem": "errkit.runtime.problem_client",
+    "exception_to_dict": "errkit.runtime.render",
+    "format_exception_text": "errkit.runtime.render",
 }
 
 __version__ = "0.1.0"
