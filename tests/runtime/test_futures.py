@@ -222,3 +222,61 @@ class TestTasksBR02:
             return same
 
         assert asyncio.run(main()) is True
+
+    def test_cancelled_before_first_step_closes_the_coroutine(self, recwarn):
+        """A task cancelled before it ever ran leaves no 'never awaited' warning."""
+        import gc
+
+        async def main() -> None:
+            task = errkit.create_task(asyncio.sleep(1), context="c:early")
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        asyncio.run(main())
+        gc.collect()
+        assert [str(w.message) for w in recwarn if "never awaited" in str(w.message)] == []
+
+    def test_task_repr_names_the_coroutine(self):
+        """The task's repr shows the user's coroutine, not errkit's wrapper."""
+
+        async def refresh_prices() -> int:
+            return 3
+
+        async def main() -> tuple[str, int]:
+            task = errkit.create_task(refresh_prices(), context="c:repr")
+            text = repr(task)
+            return text, await task
+
+        text, result = asyncio.run(main())
+        assert "refresh_prices" in text
+        assert result == 3
+
+    def test_not_a_coroutine(self):
+        """Like asyncio, create_task rejects what is not a coroutine."""
+
+        async def main() -> None:
+            with pytest.raises(TypeError) as info:
+                errkit.create_task(asyncio.sleep, context="c:bad")  # type: ignore[arg-type]
+            assert str(info.value).startswith("create_task needs a coroutine, got ")
+
+        asyncio.run(main())
+
+    def test_exception_thrown_into_the_task(self, errkit_log):
+        """An exception thrown in at an await (not cancellation) is reported once."""
+        err = ConnectionError("reset")
+
+        async def waits_on(fut: asyncio.Future[None]) -> None:
+            await fut
+
+        async def main() -> None:
+            fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            task = errkit.create_task(waits_on(fut), context="c:throw")
+            await asyncio.sleep(0)
+            fut.set_exception(err)
+            with pytest.raises(ConnectionError):
+                await task
+
+        asyncio.run(main())
+        assert errkit_log.failure_excs() == [err]
+

@@ -7,18 +7,19 @@ then raises the group. Counting and logging it at every stop would inflate the
 metrics, so the first path that reports an exception claims it.
 
 The claim lives in the exception's ``__dict__`` (exceptions cannot be weakly
-referenced, and a registry of ids would keep tracebacks alive). A claim pickles to
-``None``: a copy of the exception in another process, or read back from a queue,
-is a new object that has not been reported there.
+referenced, and a registry of ids would keep tracebacks alive). It is one shared
+token that pickles to ``None``: a copy of the exception in another process, or
+read back from a queue, is a new object that has not been reported there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["claim", "is_claimed", "leaves"]
+__all__ = ["KEY", "TOKEN", "claim", "is_claimed", "leaves"]
 
-_KEY = "__errkit_reported__"
+#: The ``__dict__`` key holding the claim.
+KEY = "__errkit_reported__"
 
 
 def _unclaimed() -> None:
@@ -26,38 +27,42 @@ def _unclaimed() -> None:
     return None
 
 
-class _Claim:
-    """One claim on one exception; identity tells which reporter won."""
+class _Token:
+    """The claim of this process; pickles to ``None``."""
 
     __slots__ = ()
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         return (_unclaimed, ())
 
+    def __repr__(self) -> str:
+        return "<errkit: reported>"
+
+
+TOKEN = _Token()
+
 
 def claim(exc: BaseException) -> bool:
-    """Claim ``exc`` for reporting; ``False`` if someone already did.
+    """Claim ``exc`` for reporting; ``False`` if it was already reported here.
 
-    ``dict.setdefault`` is atomic under the GIL, so two threads that report the
-    same exception at once cannot both win.
+    Check-then-set is not atomic, so two threads reporting the very same
+    exception object within a few bytecodes of each other could both win; the
+    paths that share an exception (a done-callback, then a reader re-raising it)
+    are far apart in time, and a lock here would tax every record.
     """
     try:
         state = exc.__dict__
     except AttributeError:  # an exotic exception without a __dict__: count it
         return True
-    mine = _Claim()
-    current = state.setdefault(_KEY, mine)
-    if current is mine:
-        return True
-    if current is None:  # a claim that came through pickle: not reported here
-        state[_KEY] = mine
-        return True
-    return False
+    if state.get(KEY) is TOKEN:
+        return False
+    state[KEY] = TOKEN
+    return True
 
 
 def is_claimed(exc: BaseException) -> bool:
     """Whether ``exc`` was already reported in this process."""
-    return isinstance(getattr(exc, "__dict__", {}).get(_KEY), _Claim)
+    return getattr(exc, "__dict__", {}).get(KEY) is TOKEN
 
 
 def leaves(group: BaseExceptionGroup[Any]) -> list[BaseException]:

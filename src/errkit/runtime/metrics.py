@@ -27,8 +27,8 @@ import threading
 from collections.abc import Hashable
 from typing import Any
 
-from errkit.runtime._claims import claim, leaves
-from errkit.runtime._labels import OTHER, error_key, labels_for
+from errkit.runtime._claims import KEY, TOKEN, claim, leaves
+from errkit.runtime._labels import OTHER, Labels, error_key, labels_for
 
 __all__ = [
     "DEFAULT_CONTEXT_LIMIT",
@@ -80,16 +80,16 @@ class _Counters:
         self.registry = registry
         self.context_limit = context_limit
         # raw key -> (errors child, retryable child or None)
-        self._by_key: dict[Hashable, tuple[Any, Any]] = {}
+        self.by_key: dict[Hashable, tuple[Any, Any]] = {}
         self._by_context: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def count(self, exc: BaseException) -> None:
         """Increment the error (and retryable) counters for one exception."""
         key = error_key(exc)
-        children = self._by_key.get(key)
+        children = self.by_key.get(key)
         if children is None:
-            children = self._bind(key, labels_for(exc))
+            children = self.bind(key, labels_for(exc))
         children[0].inc()
         if children[1] is not None:
             children[1].inc()
@@ -104,7 +104,7 @@ class _Counters:
                     child = self._bind_context(context)
         child.inc()
 
-    def _bind(self, key: Hashable, labels: Any) -> tuple[Any, Any]:
+    def bind(self, key: Hashable, labels: Labels) -> tuple[Any, Any]:
         errors = self.errors.labels(
             labels.module, labels.code, labels.category, labels.severity
         )
@@ -113,8 +113,8 @@ class _Counters:
             if labels.retryable
             else None
         )
-        if len(self._by_key) < _MAX_CACHED_KEYS:
-            self._by_key[key] = (errors, retry)
+        if len(self.by_key) < _MAX_CACHED_KEYS:
+            self.by_key[key] = (errors, retry)
         return errors, retry
 
     def _bind_context(self, context: str) -> Any:
@@ -150,6 +150,8 @@ class _Config:
 
 
 _config = _Config()
+#: ``_config.counters`` once built, read by the hot path without attribute lookups.
+_live: _Counters | None = None
 
 
 def configure_metrics(
@@ -173,10 +175,11 @@ def configure_metrics(
     if context_limit < 1:
         msg = f"context_limit must be at least 1, got {context_limit!r}"
         raise ValueError(msg)
+    global _live
     with _config.lock:
         if _config.counters is not None:
             _config.counters.unregister()
-            _config.counters = None
+            _config.counters = _live = None
         _config.namespace = namespace
         _config.registry = registry
         _config.context_limit = context_limit
@@ -193,23 +196,41 @@ def record(exc: BaseException, *, context: str | None = None) -> bool:
     was already recorded (say, by the done-callback of the future it came from)
     is not counted again.
     """
-    if not isinstance(exc, Exception):
-        if not isinstance(exc, BaseExceptionGroup):
+    # The hot path, kept inline: one plain error, claimed and counted.
+    if isinstance(exc, BaseExceptionGroup) or not isinstance(exc, Exception):
+        return _record_other(exc, context)
+    try:
+        state = exc.__dict__
+    except AttributeError:
+        state = {}
+    if state:
+        if state.get(KEY) is TOKEN:
             return False
-        failures, _ = exc.split(Exception)
-        if failures is None:
-            return False
-        return _record_group(exc, failures, context)
-    if isinstance(exc, ExceptionGroup):
-        return _record_group(exc, exc, context)
-    if not claim(exc):
-        return False
-    counters = _config.counters or _counters()
+        key = error_key(exc)  # raise-time overrides live in the instance dict
+    else:
+        key = type(exc)  # nothing set on the instance: its class says it all
+    state[KEY] = TOKEN
+    counters = _live or _counters()
     if counters is not None:
-        counters.count(exc)
+        children = counters.by_key.get(key)
+        if children is None:
+            children = counters.bind(key, labels_for(exc))
+        children[0].inc()
+        if children[1] is not None:
+            children[1].inc()
         if context is not None:
             counters.count_panic(context)
     return True
+
+
+def _record_other(exc: BaseException, context: str | None) -> bool:
+    """Record an exception group's failures; ignore control flow."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return False
+    failures, _ = exc.split(Exception)
+    if failures is None:
+        return False
+    return _record_group(exc, failures, context)
 
 
 def _record_group(
@@ -222,7 +243,7 @@ def _record_group(
     if not fresh:
         return False
     claim(group)
-    counters = _config.counters or _counters()
+    counters = _live or _counters()
     if counters is not None:
         for leaf in fresh:
             counters.count(leaf)
@@ -233,6 +254,7 @@ def _record_group(
 
 def _counters() -> _Counters | None:
     """Build the counters on first use; ``None`` without prometheus_client."""
+    global _live
     if _config.unavailable:
         return None
     with _config.lock:
@@ -246,10 +268,10 @@ def _counters() -> _Counters | None:
             return None
         _warn_if_multiprocess_ignored()
         registry = prom.REGISTRY if _config.registry is None else _config.registry
-        _config.counters = _Counters(
+        _config.counters = _live = _Counters(
             prom, _config.namespace, registry, _config.context_limit
         )
-        return _config.counters
+        return _live
 
 
 def _warn_if_multiprocess_ignored() -> None:
