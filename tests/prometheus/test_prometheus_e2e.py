@@ -71,6 +71,7 @@ def _get(url: str) -> Any:
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
+    """Terminate `proc` (kill it if it lingers) and close its pipes."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -78,6 +79,9 @@ def _stop(proc: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            pipe.close()
 
 
 @pytest.fixture
