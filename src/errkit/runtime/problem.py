@@ -57,9 +57,10 @@ __all__ = [
     "GENERIC_DETAIL",
     "JSON_MEDIA_TYPE",
     "PROBLEM_MEDIA_TYPE",
-    "STATUS_BY_CATEGORY",
     "Problem",
     "ProblemMapper",
+    "RESERVED_MEMBERS",
+    "STATUS_BY_CATEGORY",
     "log_problem",
 ]
 
