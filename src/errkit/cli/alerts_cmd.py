@@ -30,9 +30,18 @@ _OUTPUT = click.option(
     help="Runbook link pattern; {alert}, {slug}, {module} and {category} are filled.",
 )  # fmt: skip
 @click.option("--window", default=None, help="Rate window, e.g. 5m.")
-@click.option("--for", "for_duration", default=None, help="How long before firing.")
-@click.option("--error-rate-warning", type=float, default=None, help="Errors/s.")
-@click.option("--error-rate-critical", type=float, default=None, help="Errors/s.")
+@click.option(
+    "--for", "for_duration", default=None,
+    help="How long a rate must hold before its alert fires, e.g. 5m.",
+)  # fmt: skip
+@click.option(
+    "--error-rate-warning", type=float, default=None,
+    help="Errors/s of all modules that raise the warning alert.",
+)  # fmt: skip
+@click.option(
+    "--error-rate-critical", type=float, default=None,
+    help="Errors/s of all modules that raise the critical alert.",
+)  # fmt: skip
 def alerts(
     path: str,
     output: Path | None,

@@ -64,7 +64,12 @@ def check(
     jobs: int | None,
     no_cache: bool,
 ) -> None:
-    """Check the code registry rules and the migration baseline of PATH."""
+    """Check the code registry rules and the migration baseline of PATH.
+
+    Exit status: 0 clean; 1 a registry error (or a warning, with --strict) or
+    an unmigrated count grown past the baseline; 2 a usage, config or
+    baseline-file error. See docs/ci.md.
+    """
     if update_baseline and baseline_path is None:
         fail("--update-baseline needs --baseline FILE")
     baseline = _read_baseline(baseline_path, update_baseline)
