@@ -36,10 +36,13 @@ FRAMEWORKS = [
 
 class TestExports:
     @pytest.mark.parametrize("name", MODULES)
-    def test_all_is_sorted_and_real(self, name: str) -> None:
-        """Each module's __all__ is sorted and every name in it exists."""
+    def test_all_is_real(self, name: str) -> None:
+        """Each module's __all__ lists each name once, and every name exists.
+
+        (Its order is ruff's RUF022 isort-style order, checked by the linter.)
+        """
         module = importlib.import_module(name)
-        assert module.__all__ == sorted(module.__all__)
+        assert len(module.__all__) == len(set(module.__all__))
         assert [n for n in module.__all__ if not hasattr(module, n)] == []
 
     @pytest.mark.parametrize(

@@ -52,12 +52,12 @@ grpc = require("grpc", "grpc")
 require("grpc.aio", "grpc")
 
 __all__ = [
-    "AsyncProblemInterceptor",
     "CODE_KEY",
     "CORRELATION_KEY",
     "PROBLEM_KEY",
-    "ProblemInterceptor",
     "STATUS_BY_CATEGORY",
+    "AsyncProblemInterceptor",
+    "ProblemInterceptor",
     "coded_errors",
     "restore_error",
     "status_for",

@@ -26,9 +26,9 @@ from errkit.runtime._fields import error_fields
 from errkit.runtime.render import exception_to_dict, format_exception_text, json_safe
 
 __all__ = [
+    "RECORD_FIELDS",
     "ErrorFieldsFilter",
     "JsonFormatter",
-    "RECORD_FIELDS",
     "TextFormatter",
     "record_fields",
 ]

@@ -57,10 +57,10 @@ __all__ = [
     "GENERIC_DETAIL",
     "JSON_MEDIA_TYPE",
     "PROBLEM_MEDIA_TYPE",
-    "Problem",
-    "ProblemMapper",
     "RESERVED_MEMBERS",
     "STATUS_BY_CATEGORY",
+    "Problem",
+    "ProblemMapper",
     "log_problem",
 ]
 
