@@ -273,6 +273,25 @@ class TestBaseline:
 
 
 class TestUsageErrors:
+    def test_update_on_part_of_the_project_is_refused(self, project: Path) -> None:
+        """Updating from a sub-folder would drop every other module's counts."""
+        baseline = project / "errkit-baseline.toml"
+        run(project, "--baseline", str(baseline), "--update-baseline")
+        before = baseline.read_text()
+
+        result = CliRunner().invoke(
+            check,
+            ["shop/orders", "--no-cache", "--baseline", str(baseline),
+             "--update-baseline"],
+        )  # fmt: skip
+
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "errkit: error: --update-baseline needs the whole project: run it on "
+            "'.', not 'shop/orders'\n"
+        )
+        assert baseline.read_text() == before
+
     def test_missing_baseline_is_a_usage_error(self, project: Path) -> None:
         """Without --update-baseline a missing file exits 2 saying how to create it."""
         result = run(project, "--baseline", str(project / "nope.toml"))

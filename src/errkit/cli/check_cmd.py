@@ -9,6 +9,7 @@ Findings go to stdout (text or JSON), the summary and notes to stderr.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,13 @@ def check(
         fail("--update-baseline needs --baseline FILE")
     baseline = _read_baseline(baseline_path, update_baseline)
     config, scans = scan(path, jobs=jobs, no_cache=no_cache)
+    if update_baseline and Path(path).resolve() != Path(config.root).resolve():
+        # Modules outside PATH would count zero and vanish from the baseline.
+        fail(
+            "--update-baseline needs the whole project: run it on "
+            f"{os.path.relpath(config.root)!r}, "
+            f"not {path!r}"
+        )
 
     findings = registry_findings(config, scans)
     # Code-policy sites are the registry findings above, gated on their own.
