@@ -101,4 +101,3 @@ def errkit_log() -> Iterator[RecordList]:
     yield capture
     logger.removeHandler(capture)
     logger.setLevel(old_level)
-

@@ -26,7 +26,8 @@ class TestSubmitBR01:
         """One ERROR record whose exc_info is the ZeroDivisionError from `job`."""
         with cf.ThreadPoolExecutor(max_workers=2) as pool:
             futures = [
-                errkit.submit(pool, job, x, errkit_context="jobs:divide") for x in range(4)
+                errkit.submit(pool, job, x, errkit_context="jobs:divide")
+                for x in range(4)
             ]
         records = errkit_log.failures()
         assert len(records) == 1
@@ -35,9 +36,10 @@ class TestSubmitBR01:
         frames = [f.name for f in traceback.extract_tb(exc.__traceback__)]
         assert "job" in frames
         assert futures[2].exception() is exc
-        assert metrics_registry.value(
-            "panics_recovered_total", context="jobs:divide"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="jobs:divide")
+            == 1.0
+        )
         assert metrics_registry.total("errors_total") == 1.0
 
     def test_record_emitted_when_the_future_completes(self, errkit_log):
@@ -88,7 +90,9 @@ class TestSubmitBR01:
             exc = future.exception(timeout=60)
         assert type(exc) is ZeroDivisionError
         assert errkit_log.failure_excs() == [exc]
-        assert metrics_registry.value("panics_recovered_total", context="jobs:proc") == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="jobs:proc") == 1.0
+        )
 
     def test_cancelled_future_is_not_a_failure(self, errkit_log, metrics_registry):
         """A cancelled future produces no record and no count."""
@@ -138,12 +142,15 @@ class TestTasksBR02:
         record = errkit_log.failures()[0]
         exc = record.exc_info[1]
         assert type(exc) is ValueError and str(exc) == "cache backend unreachable"
-        assert "refresh_cache" in [f.name for f in traceback.extract_tb(exc.__traceback__)]
+        assert "refresh_cache" in [
+            f.name for f in traceback.extract_tb(exc.__traceback__)
+        ]
         assert record.errkit_name == "refresher"
         assert "'refresher'" in record.getMessage()
-        assert metrics_registry.value(
-            "panics_recovered_total", context="cache:refresh"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="cache:refresh")
+            == 1.0
+        )
 
     def test_nothing_printed_at_exit(self):
         """asyncio's 'Task exception was never retrieved' does not follow at exit."""
@@ -160,7 +167,7 @@ class TestTasksBR02:
             asyncio.run(main())
             """
         )
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: PLW1510 - the exit status is asserted
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0
@@ -210,7 +217,9 @@ class TestTasksBR02:
 
         asyncio.run(main())
         assert len(errkit_log.failures()) == 1
-        assert metrics_registry.value("panics_recovered_total", context="jobs:loop") == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="jobs:loop") == 1.0
+        )
 
     def test_watch_returns_the_same_task(self):
         """`watch(task)` is `task`."""
@@ -235,7 +244,9 @@ class TestTasksBR02:
 
         asyncio.run(main())
         gc.collect()
-        assert [str(w.message) for w in recwarn if "never awaited" in str(w.message)] == []
+        assert [
+            str(w.message) for w in recwarn if "never awaited" in str(w.message)
+        ] == []
 
     def test_task_repr_names_the_coroutine(self):
         """The task's repr shows the user's coroutine, not errkit's wrapper."""
@@ -279,4 +290,3 @@ class TestTasksBR02:
 
         asyncio.run(main())
         assert errkit_log.failure_excs() == [err]
-

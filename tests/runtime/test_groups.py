@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 
 import pytest
@@ -28,11 +29,13 @@ class TestThreadGroup:
             order.wait(5)
             raise second
 
-        with pytest.raises(ExceptionGroup) as info:
-            with errkit.ThreadGroup(context="reports:build") as group:
-                group.spawn(fail_first)
-                group.spawn(fail_second)
-                ok = group.spawn(lambda: 42)
+        with (
+            pytest.raises(ExceptionGroup) as info,
+            errkit.ThreadGroup(context="reports:build") as group,
+        ):
+            group.spawn(fail_first)
+            group.spawn(fail_second)
+            ok = group.spawn(lambda: 42)
         assert info.value.exceptions == (first, second)
         assert str(info.value) == (
             "2 failure(s) in thread group 'reports:build' (2 sub-exceptions)"
@@ -40,9 +43,10 @@ class TestThreadGroup:
         assert ok.result() == 42
         assert errkit_log.failure_excs() == [first, second]
         assert metrics_registry.total("errors_total") == 2.0
-        assert metrics_registry.value(
-            "panics_recovered_total", context="reports:build"
-        ) == 2.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="reports:build")
+            == 2.0
+        )
 
     def test_failure_reported_before_the_group_ends(self, errkit_log):
         """A failure is logged while a sibling is still running."""
@@ -52,20 +56,24 @@ class TestThreadGroup:
         def slow() -> None:
             release.wait(5)
 
-        with pytest.raises(ExceptionGroup):
-            with errkit.ThreadGroup(context="g:early") as group:
-                group.spawn(slow)
-                failed = group.spawn(lambda: 1 / 0)
-                failed.exception(timeout=5)
-                logged_while_running.append(len(errkit_log.failures()))
-                release.set()
+        with (
+            pytest.raises(ExceptionGroup),
+            errkit.ThreadGroup(context="g:early") as group,
+        ):
+            group.spawn(slow)
+            failed = group.spawn(lambda: 1 / 0)
+            failed.exception(timeout=5)
+            logged_while_running.append(len(errkit_log.failures()))
+            release.set()
         assert logged_while_running == [1]
 
     def test_raising_the_group_later_counts_nothing_more(self, metrics_registry):
         """When the raised group is recorded again (say, by a hook) nothing is added."""
-        with pytest.raises(ExceptionGroup) as info:
-            with errkit.ThreadGroup(context="g:again") as group:
-                group.spawn(lambda: 1 / 0)
+        with (
+            pytest.raises(ExceptionGroup) as info,
+            errkit.ThreadGroup(context="g:again") as group,
+        ):
+            group.spawn(lambda: 1 / 0)
         assert errkit.record(info.value, context="hook:sys") is False
         assert metrics_registry.total("errors_total") == 1.0
 
@@ -79,25 +87,31 @@ class TestThreadGroup:
     def test_body_exception_comes_first(self):
         """An exception from the block itself leads the group."""
         body = RuntimeError("body")
-        with pytest.raises(ExceptionGroup) as info:
-            with errkit.ThreadGroup(context="g:body") as group:
-                group.spawn(lambda: 1 / 0)
-                raise body
+        with (
+            pytest.raises(ExceptionGroup) as info,
+            errkit.ThreadGroup(context="g:body") as group,
+        ):
+            group.spawn(lambda: 1 / 0)
+            raise body
         assert info.value.exceptions[0] is body
         assert type(info.value.exceptions[1]) is ZeroDivisionError
 
     def test_keyboard_interrupt_from_block_propagates_as_is(self):
         """Control flow from the block is not wrapped into a group."""
-        with pytest.raises(KeyboardInterrupt):
-            with errkit.ThreadGroup(context="g:kbd") as group:
-                group.spawn(lambda: 1 / 0)
-                raise KeyboardInterrupt
+        with (
+            pytest.raises(KeyboardInterrupt),
+            errkit.ThreadGroup(context="g:kbd") as group,
+        ):
+            group.spawn(lambda: 1 / 0)
+            raise KeyboardInterrupt
 
     def test_system_exit_in_thread_not_reported(self, errkit_log):
         """A thread's SystemExit is raised in a BaseExceptionGroup and not logged."""
-        with pytest.raises(BaseExceptionGroup) as info:
-            with errkit.ThreadGroup(context="g:exit") as group:
-                group.spawn(lambda: exec("raise SystemExit(2)"))
+        with (
+            pytest.raises(BaseExceptionGroup) as info,
+            errkit.ThreadGroup(context="g:exit") as group,
+        ):
+            group.spawn(sys.exit, 2)
         assert [type(e) for e in info.value.exceptions] == [SystemExit]
         assert errkit_log.records == []
 
@@ -154,7 +168,9 @@ class TestPrimaryError:
     def test_nested_groups(self):
         """Members of nested groups are searched depth first, in order."""
         inner = ValueError("inner")
-        group = ExceptionGroup("outer", [ExceptionGroup("mid", [inner]), KeyError("later")])
+        group = ExceptionGroup(
+            "outer", [ExceptionGroup("mid", [inner]), KeyError("later")]
+        )
         assert errkit.primary_error(group) is inner
 
     def test_only_cancellation_related(self):

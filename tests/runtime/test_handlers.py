@@ -40,7 +40,15 @@ class TestDefaultHandler:
             record.errkit_code,
             record.errkit_category,
             record.errkit_severity,
-        ) == ("api:poll", "thread", "poller", "api.gateway", "580", "rate_limit", "warning")
+        ) == (
+            "api:poll",
+            "thread",
+            "poller",
+            "api.gateway",
+            "580",
+            "rate_limit",
+            "warning",
+        )
 
     def test_formatted_record_holds_the_traceback(self, errkit_log):
         """Formatting the record prints the traceback with the failing frame."""
@@ -97,7 +105,9 @@ class TestUserHandlers:
         assert report(KeyError("k"), context="m:op", source="thread") is True
         assert got == ["m:op"]
         broken_records = [
-            r for r in errkit_log.records if r.getMessage().startswith("failure handler")
+            r
+            for r in errkit_log.records
+            if r.getMessage().startswith("failure handler")
         ]
         assert len(broken_records) == 1
         assert str(broken_records[0].exc_info[1]) == "reporter down"
@@ -117,6 +127,8 @@ class TestUserHandlers:
     def test_handlers_run_in_the_failing_thread(self):
         """Handlers run in the thread that caught the failure."""
         names: list[str] = []
-        errkit.add_failure_handler(lambda f: names.append(threading.current_thread().name))
+        errkit.add_failure_handler(
+            lambda f: names.append(threading.current_thread().name)
+        )
         errkit.start_thread(lambda: 1 / 0, context="m:t", name="failing").join()
         assert names == ["failing"]

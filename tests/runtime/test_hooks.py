@@ -83,9 +83,10 @@ class TestThreadingHookBR05:
         assert host.received == [(tag, "ZeroDivisionError"), (tag, "SystemExit")]
         assert [type(e) for e in errkit_log.failure_excs()] == [ZeroDivisionError]
         assert metrics_registry.total("errors_total") == 1.0
-        assert metrics_registry.value(
-            "panics_recovered_total", context="hook:threading"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="hook:threading")
+            == 1.0
+        )
 
     def test_partial_is_not_mistaken_for_the_default(self, monkeypatch):
         """A partial's __module__ is 'functools'; it is still called (only identity counts)."""
@@ -178,9 +179,10 @@ class TestThreadSubclassesBR04:
         assert out == ["poll once"]
         records = errkit_log.failures()
         assert [r.errkit_name for r in records] == ["crasher"]
-        assert metrics_registry.value(
-            "panics_recovered_total", context="feeds:crash"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="feeds:crash")
+            == 1.0
+        )
         assert calls == []
 
 
@@ -217,9 +219,10 @@ class TestLoopHandlerBR02:
         asyncio.run(main())
         assert app_calls == ["cb failed"]
         assert errkit_log.failure_excs() == [err]
-        assert metrics_registry.value(
-            "panics_recovered_total", context="hook:asyncio"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="hook:asyncio")
+            == 1.0
+        )
 
     def test_failing_callback_through_the_loop(self, errkit_log):
         """A raising call_soon callback reaches errkit through the default handler slot."""
@@ -289,7 +292,10 @@ class TestInstallUninstall:
         errkit.uninstall_hooks()
         assert threading.excepthook is later
         run_thread(lambda: 1 / 0)
-        assert host.received == [("later", "ZeroDivisionError"), ("fn", "ZeroDivisionError")]
+        assert host.received == [
+            ("later", "ZeroDivisionError"),
+            ("fn", "ZeroDivisionError"),
+        ]
         assert errkit_log.failures() == []
 
     def test_reinstall_after_replacement_does_not_loop(self, monkeypatch):
@@ -312,8 +318,12 @@ class TestInstallUninstall:
         monkeypatch.setattr(threading, "excepthook", broken)
         errkit.install_hooks()
         run_thread(lambda: 1 / 0)
-        messages = [r.getMessage() for r in errkit_log.records if r.name == "errkit.hooks"]
-        assert len(messages) == 1 and messages[0].startswith("the hook errkit chains to")
+        messages = [
+            r.getMessage() for r in errkit_log.records if r.name == "errkit.hooks"
+        ]
+        assert len(messages) == 1 and messages[0].startswith(
+            "the hook errkit chains to"
+        )
 
     def test_unraisable_is_recorded_and_chained(self, monkeypatch, errkit_log):
         """An exception in __del__ reaches errkit and the previous unraisable hook once."""
@@ -340,7 +350,7 @@ class TestInstallUninstall:
             raise KeyboardInterrupt
             """
         )
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: PLW1510 - the exit status is asserted
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert "KeyboardInterrupt" in done.stderr
@@ -356,7 +366,7 @@ class TestInstallUninstall:
             raise LookupError("order 7")
             """
         )
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: PLW1510 - the exit status is asserted
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 1
@@ -383,7 +393,7 @@ class TestInstallUninstall:
             logging.shutdown()
             """
         )
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: PLW1510 - the exit status is asserted
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.returncode == 0

@@ -30,7 +30,9 @@ def spawn_threads() -> None:
 
 def spawn_tasks() -> None:
     async def main() -> None:
-        tasks = {errkit.create_task(fail_async(i), context="load:task") for i in range(TASKS)}
+        tasks = {
+            errkit.create_task(fail_async(i), context="load:task") for i in range(TASKS)
+        }
         await asyncio.wait(tasks)
         await asyncio.sleep(0)  # let the last done-callbacks run
 
@@ -60,13 +62,16 @@ class TestTenThousandFailures:
         for driver in drivers:
             driver.join()
 
-        assert metrics_registry.value(
-            "errors_total",
-            module="unregistered",
-            code="unregistered",
-            category="validation",
-            severity="warning",
-        ) == 10_000.0
+        assert (
+            metrics_registry.value(
+                "errors_total",
+                module="unregistered",
+                code="unregistered",
+                category="validation",
+                severity="warning",
+            )
+            == 10_000.0
+        )
         assert len(errkit_log.failures()) == 10_000
         assert len(errkit_log.records) == 10_000
         assert {

@@ -36,12 +36,14 @@ class TestCardinalityBR14:
         errors = Counter("errors", "errors", ["error"], registry=reg)
         for i in range(1000):
             errors.labels(error=f"order {i} not found in {Order()!r}").inc()
-        assert len(list(reg.collect())[0].samples) == 2000
+        assert len(next(iter(reg.collect())).samples) == 2000
 
     def test_one_series_for_a_thousand_contexts(self, metrics_registry):
         """1000 errors with distinct contexts: exactly one series reading 1000."""
         for i in range(1000):
-            errkit.record(OrderMissing("order not found", context={"order_id": i, "obj": Order()}))
+            errkit.record(
+                OrderMissing("order not found", context={"order_id": i, "obj": Order()})
+            )
         assert metrics_registry.series("errors_total") == [
             {
                 "module": "shop.orders",
@@ -50,19 +52,24 @@ class TestCardinalityBR14:
                 "severity": "warning",
             }
         ]
-        assert metrics_registry.value(
-            "errors_total",
-            module="shop.orders",
-            code="410",
-            category="not_found",
-            severity="warning",
-        ) == 1000.0
+        assert (
+            metrics_registry.value(
+                "errors_total",
+                module="shop.orders",
+                code="410",
+                category="not_found",
+                severity="warning",
+            )
+            == 1000.0
+        )
 
     def test_scrape_holds_no_message_text_or_addresses(self, metrics_registry):
         """Nothing from the message, repr or context reaches the exposition text."""
         for i in range(20):
             errkit.record(
-                OrderMissing(f"order {i} not found in {Order()!r}", context={"obj": Order()})
+                OrderMissing(
+                    f"order {i} not found in {Order()!r}", context={"obj": Order()}
+                )
             )
         text = generate_latest(metrics_registry.registry).decode()
         assert "0x" not in text
@@ -72,7 +79,9 @@ class TestCardinalityBR14:
     def test_dynamic_codes_share_one_bucket(self, metrics_registry):
         """Ad-hoc codes outside the registry all count under code='unregistered'."""
         for i in range(50):
-            errkit.record(errkit.NotFoundError("gone", module="shop.orders", code=7000 + i))
+            errkit.record(
+                errkit.NotFoundError("gone", module="shop.orders", code=7000 + i)
+            )
         assert metrics_registry.series("errors_total") == [
             {
                 "module": "shop.orders",
@@ -129,9 +138,12 @@ class TestCounting:
         assert metrics_registry.series("retryable_errors_total") == [
             {"module": "shop.payments", "category": "external"}
         ]
-        assert metrics_registry.value(
-            "retryable_errors_total", module="shop.payments", category="external"
-        ) == 1.0
+        assert (
+            metrics_registry.value(
+                "retryable_errors_total", module="shop.payments", category="external"
+            )
+            == 1.0
+        )
 
     def test_retryable_overridden_per_raise(self, metrics_registry):
         """`retryable=False` at raise time keeps an external error out of the share."""
@@ -170,13 +182,16 @@ class TestCounting:
         """A group of three failures (one nested) counts three errors and one panic."""
         group = ExceptionGroup(
             "batch",
-            [ValueError("a"), ExceptionGroup("inner", [KeyError("b"), OrderMissing("c")])],
+            [
+                ValueError("a"),
+                ExceptionGroup("inner", [KeyError("b"), OrderMissing("c")]),
+            ],
         )
         assert errkit.record(group, context="batch:run") is True
         assert metrics_registry.total("errors_total") == 3.0
-        assert metrics_registry.value(
-            "panics_recovered_total", context="batch:run"
-        ) == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="batch:run") == 1.0
+        )
         assert errkit.record(group) is False
 
     def test_control_flow_inside_a_group_is_left_out(self, metrics_registry):
@@ -210,7 +225,11 @@ class TestConfiguration:
         metrics.configure_metrics(namespace="shop", registry=metrics_registry.registry)
         errkit.record(ValueError("x"), context="a:b")
         names = {m.name for m in metrics_registry.registry.collect()}
-        assert names == {"shop_errors", "shop_panics_recovered", "shop_retryable_errors"}
+        assert names == {
+            "shop_errors",
+            "shop_panics_recovered",
+            "shop_retryable_errors",
+        }
 
     def test_reconfigure_moves_counters_to_the_new_registry(self, metrics_registry):
         """Counters leave the old registry and are rebuilt in the new one."""
@@ -219,15 +238,18 @@ class TestConfiguration:
         metrics.configure_metrics(registry=other)
         errkit.record(ValueError("y"))
         assert list(metrics_registry.registry.collect()) == []
-        assert other.get_sample_value(
-            "errkit_errors_total",
-            {
-                "module": "unregistered",
-                "code": "unregistered",
-                "category": "validation",
-                "severity": "warning",
-            },
-        ) == 1.0
+        assert (
+            other.get_sample_value(
+                "errkit_errors_total",
+                {
+                    "module": "unregistered",
+                    "code": "unregistered",
+                    "category": "validation",
+                    "severity": "warning",
+                },
+            )
+            == 1.0
+        )
 
     @pytest.mark.parametrize(
         ("kwargs", "message"),
@@ -236,7 +258,10 @@ class TestConfiguration:
                 {"namespace": "my-app"},
                 "namespace must be letters, digits and underscores, got 'my-app'",
             ),
-            ({"namespace": ""}, "namespace must be letters, digits and underscores, got ''"),
+            (
+                {"namespace": ""},
+                "namespace must be letters, digits and underscores, got ''",
+            ),
             ({"context_limit": 0}, "context_limit must be at least 1, got 0"),
         ],
         ids=["dash-in-namespace", "empty-namespace", "zero-limit"],
@@ -263,7 +288,7 @@ class TestLazyImport:
             print("prometheus_client" in sys.modules)
             """
         )
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: PLW1510 - the exit status is asserted
             [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
         )
         assert done.stdout.split() == ["False", "False", "True"]
@@ -272,4 +297,6 @@ class TestLazyImport:
         """Each runtime name is reachable from the errkit package."""
         assert errkit.record is metrics.record
         assert "recovered" in dir(errkit)
-        assert {"record", "watch", "install_hooks", "RecoveredThread"} <= set(errkit.__all__)
+        assert {"record", "watch", "install_hooks", "RecoveredThread"} <= set(
+            errkit.__all__
+        )

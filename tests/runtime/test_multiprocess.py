@@ -37,7 +37,7 @@ def sample(text: str, name: str, labels: dict[str, str]) -> float | None:
 
 
 def run_script(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1510 - the exit status is asserted
         [sys.executable, "-c", textwrap.dedent(script)],
         capture_output=True,
         text=True,
@@ -69,7 +69,12 @@ FORK_SCRIPT = """
         print(generate_latest(reg).decode())
 """
 
-BOOM_SERIES = {"module": "jobs", "code": "460", "category": "internal", "severity": "error"}
+BOOM_SERIES = {
+    "module": "jobs",
+    "code": "460",
+    "category": "internal",
+    "severity": "error",
+}
 
 
 class TestForkedWorkers:
@@ -108,7 +113,9 @@ class TestLateDirectoryWarning:
         """
         done = run_script(script, {})
         assert done.returncode == 0, done.stderr
-        lines = [ln for ln in done.stderr.splitlines() if ln.startswith("errkit.metrics")]
+        lines = [
+            ln for ln in done.stderr.splitlines() if ln.startswith("errkit.metrics")
+        ]
         assert len(lines) == 1
         assert lines[0].startswith(
             f"errkit.metrics WARNING PROMETHEUS_MULTIPROC_DIR is set to {str(tmp_path)!r}"
@@ -219,9 +226,10 @@ class TestGunicorn:
         pids = drive(server, "/fail", 60) | drive(server, "/crash", 12)
         text = get(server.base + "/metrics")
         assert sample(text, "errkit_errors_total", SKU_SERIES) == 72.0
-        assert sample(
-            text, "errkit_panics_recovered_total", {"context": "shop:refresh"}
-        ) == 12.0
+        assert (
+            sample(text, "errkit_panics_recovered_total", {"context": "shop:refresh"})
+            == 12.0
+        )
         assert len(pids) >= 2  # the work really was spread over several processes
 
     def test_preload_master_record_is_kept(self, gunicorn):

@@ -30,9 +30,13 @@ def boom() -> None:
 class TestRecovered:
     """`recovered(fn, context=...)` reports and swallows a thread target's failure."""
 
-    def test_failure_reported_and_swallowed(self, errkit_log, metrics_registry, host_thread_hook):
+    def test_failure_reported_and_swallowed(
+        self, errkit_log, metrics_registry, host_thread_hook
+    ):
         """The target's exception is logged once, counted once and goes no further."""
-        t = threading.Thread(target=errkit.recovered(boom, context="jobs:boom"), name="w1")
+        t = threading.Thread(
+            target=errkit.recovered(boom, context="jobs:boom"), name="w1"
+        )
         t.start()
         t.join()
         records = errkit_log.failures()
@@ -40,7 +44,9 @@ class TestRecovered:
         assert str(records[0].exc_info[1]) == "boom"
         assert records[0].errkit_context == "jobs:boom"
         assert records[0].errkit_name == "w1"
-        assert metrics_registry.value("panics_recovered_total", context="jobs:boom") == 1.0
+        assert (
+            metrics_registry.value("panics_recovered_total", context="jobs:boom") == 1.0
+        )
         assert host_thread_hook == []
 
     def test_result_passes_through(self):

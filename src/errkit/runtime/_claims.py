@@ -24,7 +24,6 @@ KEY = "__errkit_reported__"
 
 def _unclaimed() -> None:
     """Unpickle a claim as "not claimed here"."""
-    return None
 
 
 class _Token:

@@ -55,7 +55,13 @@ def error_key(exc: BaseException) -> Hashable:
     """
     if isinstance(exc, CodedError):
         return (exc.module, exc.code, exc.category, exc.severity, exc.retryable)
-    return type(exc)
+    return _type_key(type(exc))
+
+
+def _type_key(cls: type[BaseException]) -> Hashable:
+    # Classes hash by identity; typeshed's BaseException.__hash__ signature only
+    # confuses the Hashable check.
+    return cls  # type: ignore[return-value]
 
 
 def labels_for(exc: BaseException) -> Labels:
@@ -76,7 +82,7 @@ def _coded_labels(exc: CodedError) -> Labels:
     registered = module is not None and is_registered(module, code)
     known_module = module is not None and is_registered(module, None)
     return Labels(
-        module=module if known_module else UNREGISTERED,
+        module=module if module is not None and known_module else UNREGISTERED,
         code=str(code) if registered and code is not None else UNREGISTERED,
         category=str(getattr(exc.category, "value", exc.category)),
         severity=str(getattr(exc.severity, "value", exc.severity)),

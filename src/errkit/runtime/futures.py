@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -27,11 +29,15 @@ from errkit.runtime.recovery import default_context
 
 __all__ = ["create_task", "run_in_executor", "submit", "watch"]
 
+_log = logging.getLogger("errkit.recovery")
+
 T = TypeVar("T")
 F = TypeVar("F", asyncio.Future[Any], concurrent.futures.Future[Any])
 
 
-def _on_done(context: str, future: asyncio.Future[Any] | concurrent.futures.Future[Any]) -> None:
+def _on_done(
+    context: str, future: asyncio.Future[Any] | concurrent.futures.Future[Any]
+) -> None:
     """Report a finished future's failure; a done-callback that never raises."""
     try:
         if future.cancelled():
@@ -44,7 +50,8 @@ def _on_done(context: str, future: asyncio.Future[Any] | concurrent.futures.Futu
         else:
             report(exc, context=context, source="future")
     except Exception:  # a done-callback must not change the future's outcome
-        pass
+        with contextlib.suppress(Exception):
+            _log.exception("errkit could not report a finished future's failure")
 
 
 def watch(future: F, *, context: str) -> F:
@@ -69,7 +76,7 @@ class _Recovering(Coroutine[Any, Any, T]):
     awaited" warning), exactly as a plain task would.
     """
 
-    __slots__ = ("_coro", "_context")
+    __slots__ = ("_context", "_coro")
 
     def __init__(self, coro: Coroutine[Any, Any, T], context: str) -> None:
         self._coro = coro

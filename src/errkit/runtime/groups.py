@@ -19,7 +19,7 @@ import concurrent.futures
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from errkit.runtime._claims import leaves
 from errkit.runtime.handlers import report
@@ -116,7 +116,7 @@ class ThreadGroup:
             raise ExceptionGroup(message, failures)  # type: ignore[type-var]
         raise BaseExceptionGroup(message, failures)
 
-    def __enter__(self) -> ThreadGroup:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

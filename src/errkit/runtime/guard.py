@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from errkit.runtime._core import CodedError, InternalError
 
@@ -36,7 +36,7 @@ class _Guard(contextlib.ContextDecorator):
     def __init__(self, context: str) -> None:
         self.context = context
 
-    def __enter__(self) -> _Guard:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(

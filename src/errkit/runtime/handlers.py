@@ -10,6 +10,7 @@ allowed to break the thread, task or hook that is reporting.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -59,8 +60,10 @@ def log_failure(failure: Failure) -> None:
     """
     exc = failure.exc
     labels = labels_for(exc)
-    where = failure.source if failure.name is None else (
-        f"{failure.source} {failure.name!r}"
+    where = (
+        failure.source
+        if failure.name is None
+        else (f"{failure.source} {failure.name!r}")
     )
     _log.error(
         "unhandled %s in %s (context %s)",
@@ -130,8 +133,7 @@ def report(
         try:
             handler(failure)
         except Exception:
-            try:
+            # logging itself may be broken (e.g. at shutdown): then stay silent
+            with contextlib.suppress(Exception):
                 _log.exception("failure handler %r raised", handler)
-            except Exception:  # logging itself is broken (e.g. at shutdown)
-                pass
     return True

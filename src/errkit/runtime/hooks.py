@@ -23,6 +23,7 @@ through. The hooks never raise, not even while the interpreter shuts down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sys
 import threading
@@ -69,21 +70,28 @@ class _ChainedHook:
         try:
             previous(*args)
         except BaseException:
-            try:
+            # logging may be gone (interpreter shutdown): then stay silent
+            with contextlib.suppress(BaseException):
                 _log.exception("the hook errkit chains to, %r, raised", previous)
-            except BaseException:  # logging is gone (interpreter shutdown)
-                pass
 
 
-class _LoopHook(_ChainedHook):
+LoopHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object]
+
+
+class _LoopHook:
     """The asyncio loop exception handler; ``None`` previous means the default."""
 
-    def __call__(self, *args: Any) -> None:
-        loop, context = args
+    def __init__(self, previous: LoopHandler | None) -> None:
+        self.previous = previous
+        self.active = True
+
+    def __call__(
+        self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]
+    ) -> None:
         handled = False
         if self.active:
             try:
-                handled = self.handle(loop, context)
+                handled = _handle_loop(loop, context)
             except BaseException:
                 handled = False
         previous = self.previous
@@ -93,16 +101,18 @@ class _LoopHook(_ChainedHook):
             elif not handled:
                 loop.default_exception_handler(context)
         except BaseException:
-            try:
-                _log.exception("the loop handler errkit chains to, %r, raised", previous)
-            except BaseException:
-                pass
+            with contextlib.suppress(BaseException):
+                _log.exception(
+                    "the loop handler errkit chains to, %r, raised", previous
+                )
 
 
 # --- what each hook reports --------------------------------------------------------
 
 
-def _handle_sys(exc_type: type[BaseException], exc: BaseException | None, tb: Any) -> bool:
+def _handle_sys(
+    exc_type: type[BaseException], exc: BaseException | None, tb: Any
+) -> bool:
     if exc is None:
         return False
     return report(exc, context="hook:sys", source="sys.excepthook")
@@ -113,7 +123,9 @@ def _handle_threading(args: Any) -> bool:
     if exc is None:
         return False
     name = args.thread.name if args.thread is not None else None
-    return report(exc, context="hook:threading", source="threading.excepthook", name=name)
+    return report(
+        exc, context="hook:threading", source="threading.excepthook", name=name
+    )
 
 
 def _handle_unraisable(unraisable: Any) -> bool:
@@ -189,7 +201,7 @@ def install_hooks(*, loop: asyncio.AbstractEventLoop | None = None) -> None:
             if loop.get_exception_handler() is previous_hook:
                 return
             previous_hook.active = False
-        loop_hook = _LoopHook(loop.get_exception_handler(), None, _handle_loop)  # type: ignore[arg-type]
+        loop_hook = _LoopHook(loop.get_exception_handler())
         loop.set_exception_handler(loop_hook)
         _loops[loop] = loop_hook
 
@@ -209,6 +221,6 @@ def uninstall_hooks() -> None:
             del _active[key]
         for loop, loop_hook in list(_loops.items()):
             if not loop.is_closed() and loop.get_exception_handler() is loop_hook:
-                loop.set_exception_handler(loop_hook.previous)  # type: ignore[arg-type]
+                loop.set_exception_handler(loop_hook.previous)
             loop_hook.active = False
         _loops.clear()

@@ -208,7 +208,9 @@ def record(exc: BaseException, *, context: str | None = None) -> bool:
             return False
         key = error_key(exc)  # raise-time overrides live in the instance dict
     else:
-        key = type(exc)  # nothing set on the instance: its class says it all
+        # Nothing set on the instance: its class says it all. (Classes hash by
+        # identity; typeshed's BaseException.__hash__ only confuses the check.)
+        key = type(exc)  # type: ignore[assignment]
     state[KEY] = TOKEN
     counters = _live or _counters()
     if counters is not None:

@@ -50,9 +50,7 @@ def recovered(fn: Callable[..., R], /, *, context: str) -> Callable[..., R | Non
 def recovered(
     fn: None = None, /, *, context: str
 ) -> Callable[[Callable[..., R]], Callable[..., R | None]]: ...
-def recovered(
-    fn: Callable[..., R] | None = None, /, *, context: str
-) -> Any:
+def recovered(fn: Callable[..., R] | None = None, /, *, context: str) -> Any:
     """A callable that runs ``fn`` and reports and swallows its failure.
 
     Meant for thread targets, whose failures nobody can read: an exception is

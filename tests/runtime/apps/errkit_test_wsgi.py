@@ -30,9 +30,7 @@ def _crash() -> None:
     raise SkuMissing("background refresh failed")
 
 
-def app(
-    environ: dict[str, Any], start_response: Callable[..., Any]
-) -> Iterable[bytes]:
+def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     path = environ["PATH_INFO"]
     if path == "/fail":
         time.sleep(0.02)  # keep this worker busy so the others take requests too
