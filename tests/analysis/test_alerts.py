@@ -139,6 +139,21 @@ class TestSettings:
                 id="category",
             ),
             pytest.param(
+                {"error_rate_warning": "high"},
+                "error_rate_warning must be a number >= 0, got 'high'",
+                id="not-a-number",
+            ),
+            pytest.param(
+                {"category_rates": {"timeout": -1}},
+                "category_rates.timeout must be a number >= 0, got -1",
+                id="negative-category-rate",
+            ),
+            pytest.param(
+                {"modules": (ModuleAlert("mfa", error_rate=True),)},
+                "modules.mfa must be a number >= 0, got True",
+                id="module-rate-bool",
+            ),
+            pytest.param(
                 {"runbook_url": "https://x.invalid/{name}"},
                 "runbook_url may use only {alert}, {slug}, {module} and {category}, "
                 "got 'https://x.invalid/{name}' (KeyError('name'))",

@@ -99,6 +99,27 @@ class AlertSettings:
                     f"{{category}}, got {self.runbook_url!r} ({exc!r})"
                 )
                 raise ValueError(msg) from exc
+        numbers = {
+            name: getattr(self, name)
+            for name in (
+                "error_rate_warning",
+                "error_rate_critical",
+                "critical_rate",
+                "recovered_frequent",
+                "module_error_rate",
+            )
+        }
+        numbers |= {f"category_rates.{k}": v for k, v in self.category_rates.items()}
+        numbers |= {
+            f"modules.{m.name}": m.error_rate
+            for m in self.modules
+            if m.error_rate is not None
+        }
+        for name, value in numbers.items():
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not number or value < 0:
+                msg = f"{name} must be a number >= 0, got {value!r}"
+                raise ValueError(msg)
         unknown = sorted(set(self.category_rates) - set(DEFAULT_CATEGORY_RATES))
         if unknown:
             msg = (
