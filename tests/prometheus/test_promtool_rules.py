@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from errkit.analysis._yaml import dump_yaml
 from errkit.analysis.alerts import AlertSettings, ModuleAlert, build_rules, render_rules
+from errkit.analysis.config import load_config
 from errkit.analysis.dashboard import build_dashboard
+from errkit.cli.app import main
 
 SETTINGS = AlertSettings(
     modules=(
@@ -223,6 +226,21 @@ class TestCheckRules:
         output = run_promtool("check", "rules", "rules.yml", cwd=tmp_path)
 
         assert f"SUCCESS: {count} rules found" in output
+
+    def test_promtool_accepts_the_bundled_examples_rules(
+        self, tmp_path: Path, run_promtool: Callable[..., str]
+    ) -> None:
+        """`errkit alerts examples/service` gives a valid file with a rule per module."""
+        example = Path(__file__).resolve().parents[2] / "examples" / "service"
+        rules = tmp_path / "rules.yml"
+        result = CliRunner().invoke(main, ["alerts", str(example), "-o", str(rules)])
+        modules = len(load_config(example).modules)
+
+        output = run_promtool("check", "rules", "rules.yml", cwd=tmp_path)
+
+        assert result.exit_code == 0, result.stderr
+        assert f"SUCCESS: {10 + modules} rules found" in output
+        assert modules >= 8
 
     def test_dashboard_queries_are_valid_promql(
         self, tmp_path: Path, run_promtool: Callable[..., str]
