@@ -6,5 +6,5 @@ import path (``from errkit.sentinels import NotFound``).
 
 from __future__ import annotations
 
-from .core._sentinels import *  # noqa: F403 - the module defines an exact __all__
-from .core._sentinels import __all__ as __all__
+from .core._sentinels import *  # the module defines an exact __all__
+from .core._sentinels import __all__  # noqa: F401 - re-exported list of names

@@ -57,14 +57,14 @@ class TestFromMapping:
         ("table", "message"),
         [
             ({"modules": {"inv": {"range": "100-199"}}},
-             "<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got '100-199'"),
+             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
+             " with 0 <= start <= end, got '100-199'")),
             ({"modules": {"inv": {"range": [199, 100]}}},
-             "<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got [199, 100]"),
+             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
+             " with 0 <= start <= end, got [199, 100]")),
             ({"modules": {"inv": {"range": [1, True]}}},
-             "<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got [1, True]"),
+             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
+             " with 0 <= start <= end, got [1, True]")),
             ({"modules": {"inv": {}}}, "<dict>: modules.inv.range: is required, got None"),
             ({"modules": {"inv": {"range": [1, 2], "owner": 7}}},
              "<dict>: modules.inv.owner: must be a string, got 7"),
@@ -72,8 +72,8 @@ class TestFromMapping:
              "<dict>: modules: must be a table of modules, got ['inv']"),
             ({"modules": {"inv": 5}}, "<dict>: modules.inv: must be a table, got 5"),
             ({"reserved": [900, 999]},
-             "<dict>: reserved[0]: must be a list of two integers [start, end] with"
-             " 0 <= start <= end, got 900"),
+             ("<dict>: reserved[0]: must be a list of two integers [start, end] with"
+             " 0 <= start <= end, got 900")),
             ({"reserved": "900-999"},
              "<dict>: reserved: must be a list of ranges, got '900-999'"),
         ],

@@ -17,7 +17,7 @@ from ._categories import (
     block_for_offset,
     category_for_builtin,
 )
-from ._chain import ChainLink, chain, is_barrier, links, walk
+from ._chain import ChainLink, is_barrier, links, walk
 from ._config import configure_registry, load_registry, registry_from_mapping
 from ._errors import (
     CauseSnapshot,

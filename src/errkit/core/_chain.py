@@ -13,8 +13,9 @@ not see into; walks stop below it unless asked to cross barriers (for logs).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Literal
+from typing import Literal
 
 from ._errors import CodedError
 

@@ -9,8 +9,9 @@ left alone here. Every error names the file, the dotted key and the value.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ._exceptions import ConfigError
 from ._registry import Registry, set_registry

@@ -21,7 +21,8 @@ import importlib
 import pickle
 import sys
 import traceback
-from typing import Any, ClassVar, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
 from . import _sentinels as sentinels
 from ._categories import (
@@ -143,7 +144,8 @@ class CodedError(Exception):
     #: Structured fields this type accepts as keywords (kept in ``context``).
     _fields: ClassVar[tuple[str, ...]] = ()
     _all_fields: ClassVar[frozenset[str]] = frozenset()
-    _oserror: ClassVar[bool] = False
+    #: The builtin __init__ that parses args (OSError's...), or None.
+    _builtin_init: ClassVar[Any] = None
     #: ``(builtin, category)`` for classes made by ``coded()``; pickled by spec.
     _coded_spec: ClassVar[tuple[type[BaseException], Category | None] | None] = None
     _context: dict[str, Any] | None = None
@@ -165,13 +167,13 @@ class CodedError(Exception):
     ) -> None:
         super().__init_subclass__(**kwargs)
         where = f"class {cls.__name__}"
-        cls._oserror = issubclass(cls, OSError)
-        if cls._oserror and "__init__" not in cls.__dict__:
-            base_init = cls.__init__
-            if base_init is CodedError.__init__:
-                # OSError parses errno/strerror/filename in __init__; only the
-                # first OSError-based coded class needs this (the rest inherit).
-                cls.__init__ = _oserror_init  # type: ignore[method-assign]
+        parsing = next((b for b in _PARSING_BUILTINS if issubclass(cls, b)), None)
+        cls._builtin_init = None if parsing is None else parsing.__init__
+        if parsing is not None and cls.__init__ is CodedError.__init__:
+            # The builtin parses its args in __init__ (OSError: errno, strerror,
+            # filename). Only the first such coded class needs this; the rest,
+            # and user __init__s calling super().__init__, inherit it.
+            cls.__init__ = _parsing_init  # type: ignore[method-assign]
         if "_coded_spec" not in cls.__dict__:
             cls._coded_spec = None  # subclasses of a coded() type pickle by name
         if category is not None:
@@ -339,8 +341,9 @@ class CodedError(Exception):
     # hooks that Python-level assignment and hangs the carried cause under the
     # _RemoteTraceback. ``raise ... from`` sets the cause in C and is unaffected.
     @property
-    def __cause__(self) -> BaseException | None:  # type: ignore[override]
-        return _CAUSE.__get__(self)
+    def __cause__(self) -> BaseException | None:
+        cause: BaseException | None = _CAUSE.__get__(self)
+        return cause
 
     @__cause__.setter
     def __cause__(self, value: BaseException | None) -> None:
@@ -360,11 +363,11 @@ class CodedError(Exception):
         # parameters. Rebuild with __new__ and restore the state instead; the
         # state goes in the third slot so pickle memoizes self first (cycles).
         args = self.args
-        if self._oserror and getattr(self, "filename", None) is not None:
+        if isinstance(self, OSError) and self.filename is not None:
             # OSError keeps filenames out of args; its constructor wants them back.
-            args = (*args[:2], self.filename)  # type: ignore[attr-defined]
-            if self.filename2 is not None:  # type: ignore[attr-defined]
-                args = (*args, None, self.filename2)  # type: ignore[attr-defined]
+            args = (*args[:2], self.filename)
+            if self.filename2 is not None:
+                args = (*args, None, self.filename2)
         spec = type(self)._coded_spec
         if spec is None:
             head: tuple[Any, ...] = (_rebuild, (type(self), args))
@@ -381,17 +384,31 @@ class CodedError(Exception):
         state["__suppress_context__"] = self.__suppress_context__
         return (*head, state)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        state = dict(state or {})
         self.__cause__ = state.pop("__cause__", None)
         self.__context__ = state.pop("__context__", None)
         self.__suppress_context__ = state.pop("__suppress_context__", False)
         self.__dict__.update(state)
 
 
-def _oserror_init(self: CodedError, *args: object, **kwargs: Any) -> None:
-    """``CodedError.__init__`` for OSError-based types: let OSError parse args."""
-    OSError.__init__(self, *args)
+#: Builtins whose own __init__ parses the positional args into fields.
+_PARSING_BUILTINS: tuple[type[BaseException], ...] = (
+    OSError,
+    SyntaxError,
+    ImportError,
+    UnicodeEncodeError,
+    UnicodeDecodeError,
+    UnicodeTranslateError,
+    StopIteration,
+    AttributeError,
+    NameError,
+)
+
+
+def _parsing_init(self: CodedError, *args: object, **kwargs: Any) -> None:
+    """``CodedError.__init__`` for types whose builtin parses its args."""
+    type(self)._builtin_init(self, *args)
     if kwargs:
         self._apply(kwargs)
 
@@ -404,8 +421,8 @@ def _type_name(cls: type) -> str:
 
 def _rebuild(cls: type[CodedError], args: tuple[Any, ...]) -> CodedError:
     obj = cls.__new__(cls, *args)
-    if cls._oserror:
-        OSError.__init__(obj, *args)  # OSError parses errno/strerror in __init__
+    if cls._builtin_init is not None:
+        cls._builtin_init(obj, *args)  # e.g. OSError parses errno, strerror
     return obj
 
 
@@ -434,7 +451,8 @@ class CauseSnapshot(Exception):
         state = {"__cause__": self.__cause__, "__context__": self.__context__}
         return (CauseSnapshot, (str(self), self.type_name, self.traceback_text), state)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        state = state or {}
         self.__cause__ = state.get("__cause__")
         self.__context__ = state.get("__context__")
 
@@ -451,7 +469,7 @@ class CauseSnapshot(Exception):
 def _round_trips(exc: BaseException) -> bool:
     try:
         back = pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
-    except Exception:  # any failure means: send a snapshot instead
+    except Exception:  # noqa: BLE001 - any failure means: send a snapshot instead
         return False
     return type(back) is type(exc) and str(back) == str(exc)
 
@@ -460,7 +478,7 @@ class _Link:
     """Pickles a foreign exception together with its chain, which
     ``BaseException.__reduce__`` would drop."""
 
-    __slots__ = ("exc", "cause", "context", "suppress")
+    __slots__ = ("cause", "context", "exc", "suppress")
 
     def __init__(
         self, exc: BaseException, cause: object, context: object, suppress: bool

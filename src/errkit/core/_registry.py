@@ -12,8 +12,8 @@ build their own ``Registry`` objects from config files (see ``_config``).
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 from ._categories import CategoryBlock, block_for_offset
 from ._exceptions import (
@@ -227,7 +227,11 @@ class Registry:
                     f"{mod.start}-{mod.end}{_where(mod.defined_at)}"
                 )
                 raise DuplicateModuleError(msg)
-            for other in [*self._modules.values(), *self._reserved]:
+            others: list[ModuleRange | ReservedRange] = [
+                *self._modules.values(),
+                *self._reserved,
+            ]
+            for other in others:
                 if _overlaps(mod, other):
                     msg = f"{mod.describe()} overlaps {other.describe()}"
                     raise RangeOverlapError(msg)
@@ -239,7 +243,11 @@ class Registry:
 
     def _add_reserved(self, rng: ReservedRange) -> ReservedRange:
         with self._lock:
-            for other in [*self._modules.values(), *self._reserved]:
+            others: list[ModuleRange | ReservedRange] = [
+                *self._modules.values(),
+                *self._reserved,
+            ]
+            for other in others:
                 if _overlaps(rng, other):
                     msg = f"{rng.describe()} overlaps {other.describe()}"
                     raise RangeOverlapError(msg)

@@ -76,7 +76,7 @@ class Sentinel(Exception):
 class NotFound(Sentinel):
     """The thing asked for does not exist."""
 
-    equivalents = (LookupError,)
+    equivalents = (LookupError, FileNotFoundError)
 
 
 class AlreadyExists(Sentinel):

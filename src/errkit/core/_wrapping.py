@@ -12,7 +12,8 @@ match their builtin ``equivalents``), a ``"module:code"`` string, an int code, a
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar, Union
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from . import _sentinels
 from ._categories import Category, Severity, as_category, category_for_builtin
@@ -37,14 +38,14 @@ __all__ = [
 
 E = TypeVar("E", bound=BaseException)
 
-Match = Union[
-    type[BaseException],
-    tuple[type[BaseException], ...],
-    str,
-    int,
-    Category,
-    Callable[[BaseException], bool],
-]
+Match = (
+    type[BaseException]
+    | tuple[type[BaseException], ...]
+    | str
+    | int
+    | Category
+    | Callable[[BaseException], bool]
+)
 
 #: Where ``with_context`` keeps details on exceptions that are not coded.
 _CONTEXT_ATTR = "__errkit_context__"
@@ -92,7 +93,7 @@ def _matcher(match: Match) -> Callable[[BaseException], bool]:
     if isinstance(match, tuple) and all(_is_exc_type(m) for m in match):
         return _types_matcher(match)
     if callable(match):
-        return match
+        return match  # type: ignore[return-value]  # exception types handled above
     msg = (
         "match must be an exception type, a tuple of them, a 'module:code' string,"
         f" an int code, a Category or a predicate, got {match!r}"
@@ -213,12 +214,19 @@ def with_context(exc: E | None, **context: Any) -> E | None:
     return exc
 
 
-def _builtin_base(cls: type[BaseException]) -> type[Exception]:
-    """The most derived builtin ``Exception`` class in ``cls``'s ancestry."""
-    for base in cls.__mro__:
-        if base.__module__ == "builtins" and issubclass(base, Exception):
-            return base
-    return Exception  # BaseException-only types (KeyboardInterrupt...)
+def _wrapper_types(cls: type[BaseException]) -> list[type[CodedError]]:
+    """Coded twins of ``cls``'s builtin ancestors, most derived first.
+
+    Groups are skipped (a wrapper holds one cause, not members); BaseException-
+    only types (KeyboardInterrupt...) end at plain ``CodedError``.
+    """
+    return [
+        coded(base)
+        for base in cls.__mro__
+        if base.__module__ == "builtins"
+        and issubclass(base, Exception)
+        and not issubclass(base, BaseExceptionGroup)
+    ] or [CodedError]
 
 
 def wrap(
@@ -244,8 +252,16 @@ def wrap(
     """
     if exc is None:
         return None
-    cls = coded(_builtin_base(type(exc)))
-    wrapper = cls(message, module=module, code=code, context=context)
+    for cls in _wrapper_types(type(exc)):
+        try:
+            wrapper = cls(message, module=module, code=code, context=context)
+            break
+        except TypeError:
+            # Builtins such as UnicodeDecodeError need more than a message;
+            # fall back to their next builtin ancestor (UnicodeError).
+            continue
+    else:  # pragma: no cover - Exception always accepts a message
+        wrapper = CodedError(message, module=module, code=code, context=context)
     inner = _first_coded(exc)
     if category is not None:
         wrapper.category = as_category(category)
