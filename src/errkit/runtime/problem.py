@@ -32,8 +32,14 @@ known) and the context fields the error declares safe.
 Internal errors and exceptions that are not coded errors are redacted: their
 ``detail`` is the constant :data:`GENERIC_DETAIL`, they carry no context fields,
 and they get a ``correlation_id`` that :func:`log_problem` also puts on the log
-record, where the message, cause, context and traceback go. Class names, file
-paths and tracebacks are never part of any body.
+record, where the message, cause, context and traceback go. Other 5xx problems
+(external, timeout) keep their detail and also get a ``correlation_id``. Class
+names, file paths and tracebacks are never part of any body.
+
+``ProblemMapper(envelope=True)`` sends the same members as
+``{"error": {"code": "inventory:120", ...}}`` with ``application/json``, for
+clients that already expect that shape; :func:`errkit.error_from_problem` reads
+both forms back into the coded error.
 """
 
 from __future__ import annotations
