@@ -38,8 +38,10 @@ class TestLoad:
         (tmp_path / "pyproject.toml").write_text(PYPROJECT)
         config = load_config(tmp_path)
         assert (config.namespace, config.exclude, config.reserved) == (
-            "bazaar", ("tests/**",), ((900, 999),),
-        )  # fmt: skip
+            "bazaar",
+            ("tests/**",),
+            ((900, 999),),
+        )
         assert config.effort_per_site_minutes == 15.0
         assert [(m.name, m.paths, m.range, m.priority) for m in config.modules] == [
             ("inventory", ("bazaar/inventory",), (100, 199), 1),
@@ -64,7 +66,9 @@ class TestModuleFor:
         (tmp_path / "pyproject.toml").write_text(PYPROJECT)
         config = load_config(tmp_path)
         assert config.module_for("bazaar/inventory/stock.py") == "inventory"
-        assert config.module_for("bazaar/inventory/reservations/hold.py") == "reservations"
+        assert (
+            config.module_for("bazaar/inventory/reservations/hold.py") == "reservations"
+        )
         assert config.module_for("bazaar/inventoryx.py") is None
 
 
@@ -80,7 +84,15 @@ class TestErrors:
             ({"modules": {"a": {"paths": "a"}}}, "modules.a.paths", "a"),
             ({"modules": {"a": {"colour": "red"}}}, "modules.a.colour", "red"),
         ],
-        ids=["namespace", "reserved", "effort", "range", "priority", "paths", "unknown"],
+        ids=[
+            "namespace",
+            "reserved",
+            "effort",
+            "range",
+            "priority",
+            "paths",
+            "unknown",
+        ],
     )
     def test_error_names_file_key_and_value(
         self, table: dict[str, object], key: str, value: object
@@ -89,7 +101,9 @@ class TestErrors:
         with pytest.raises(ConfigError) as info:
             parse_config(table, file="pyproject.toml", prefix="tool.errkit.")
         assert (info.value.file, info.value.key, info.value.value) == (
-            "pyproject.toml", f"tool.errkit.{key}", value,
-        )  # fmt: skip
+            "pyproject.toml",
+            f"tool.errkit.{key}",
+            value,
+        )
         assert str(info.value).startswith(f"pyproject.toml: tool.errkit.{key} ")
         assert str(info.value).endswith(f"got {value!r}")

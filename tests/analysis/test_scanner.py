@@ -39,9 +39,11 @@ class TestSpawnThread:
             Timer(1.0, f)
             _thread.start_new_thread(f, ())
         """) == [
-            (4, "spawn-thread", U), (5, "spawn-thread", U), (6, "spawn-thread", U),
+            (4, "spawn-thread", U),
+            (5, "spawn-thread", U),
+            (6, "spawn-thread", U),
             (7, "spawn-thread", U),
-        ]  # fmt: skip
+        ]
 
     def test_subclass_is_one_site_at_the_class(self) -> None:
         """A Thread subclass (directly or via a local class) is a site; instances are not."""
@@ -68,11 +70,14 @@ class TestSpawnThread:
 
     def test_shadowed_name_is_not_a_thread(self) -> None:
         """A local `Thread` that is not threading's is no site."""
-        assert sites("""
+        assert (
+            sites("""
             class Thread:
                 pass
             Thread(target=f)
-        """) == []
+        """)
+            == []
+        )
 
     @pytest.mark.parametrize(
         ("source", "retained"),
@@ -83,9 +88,17 @@ class TestSpawnThread:
             ("self.t = threading.Thread(target=f)\n", True),
             ("threads.append(threading.Thread(target=f))\n", True),
         ],
-        ids=["chained-start", "assigned-unused", "assigned-used", "attribute", "argument"],
+        ids=[
+            "chained-start",
+            "assigned-unused",
+            "assigned-used",
+            "attribute",
+            "argument",
+        ],
     )
-    def test_fire_and_forget_is_told_from_retained(self, source: str, retained: bool) -> None:
+    def test_fire_and_forget_is_told_from_retained(
+        self, source: str, retained: bool
+    ) -> None:
         """detail["retained"] says whether anyone keeps the spawned object."""
         assert one("import threading\n" + source)["retained"] is retained
 
@@ -103,20 +116,26 @@ class TestSpawnTask:
                 loop.create_task(work())
                 aio.get_running_loop().create_task(work())
         """) == [
-            (4, "spawn-task", U), (5, "spawn-task", U), (6, "spawn-task", U),
-            (7, "spawn-task", U), (8, "spawn-task", U),
-        ]  # fmt: skip
+            (4, "spawn-task", U),
+            (5, "spawn-task", U),
+            (6, "spawn-task", U),
+            (7, "spawn-task", U),
+            (8, "spawn-task", U),
+        ]
 
     def test_task_group_create_task_is_not_a_site(self) -> None:
         """TaskGroup raises its children's failures: not a site, however it is named."""
-        assert sites("""
+        assert (
+            sites("""
             import asyncio
             async def main(group: asyncio.TaskGroup):
                 async with asyncio.TaskGroup() as workers:
                     workers.create_task(work())
                 group.create_task(work())
                 tg.create_task(work())
-        """) == []
+        """)
+            == []
+        )
 
     def test_watch_and_errkit_create_task_are_migrated(self) -> None:
         """errkit.watch(asyncio.create_task(...)) and errkit.create_task."""
@@ -145,9 +164,11 @@ class TestSpawnExecutor:
             async def g(loop):
                 await loop.run_in_executor(None, f)
         """) == [
-            (4, "spawn-executor", U), (6, "spawn-executor", U), (7, "spawn-executor", U),
+            (4, "spawn-executor", U),
+            (6, "spawn-executor", U),
+            (7, "spawn-executor", U),
             (10, "spawn-executor", U),
-        ]  # fmt: skip
+        ]
 
     def test_watched_and_errkit_submit_are_migrated(self) -> None:
         """errkit.watch(ex.submit(...)), errkit.submit, errkit.run_in_executor."""
@@ -157,7 +178,11 @@ class TestSpawnExecutor:
             fut = watch(pool.submit(f), context="m:x")
             errkit.submit(pool, f, errkit_context="m:x")
             errkit.run_in_executor(loop, None, f, context="m:x")
-        """) == [(3, "spawn-executor", M), (4, "spawn-executor", M), (5, "spawn-executor", M)]
+        """) == [
+            (3, "spawn-executor", M),
+            (4, "spawn-executor", M),
+            (5, "spawn-executor", M),
+        ]
 
     def test_fire_and_forget_submit(self) -> None:
         """A bare `pool.submit(f)` statement is fire-and-forget."""
@@ -175,15 +200,22 @@ class TestRaiseGeneric:
             raise NotImplementedError
             raise StopIteration
             raise SystemExit(1)
-        """) == [(1, "raise-generic", U), (2, "raise-generic", U), (3, "raise-generic", U),
-                 (4, "raise-generic", U)]  # fmt: skip
+        """) == [
+            (1, "raise-generic", U),
+            (2, "raise-generic", U),
+            (3, "raise-generic", U),
+            (4, "raise-generic", U),
+        ]
 
     def test_name_bound_in_file_is_not_the_builtin(self) -> None:
         """An imported or defined ValueError is not the builtin."""
-        assert sites("""
+        assert (
+            sites("""
             from mylib import ValueError
             raise ValueError("x")
-        """) == []
+        """)
+            == []
+        )
         assert sites("""
             class KeyError(Exception):
                 pass
@@ -205,18 +237,26 @@ class TestRaiseGeneric:
         ]
         assert scan.codes == (
             CodeDeclaration(
-                module="inv", code=101, path="m.py", line=2,
-                class_name="ValidationError", category="validation", message="bad qty",
+                module="inv",
+                code=101,
+                path="m.py",
+                line=2,
+                class_name="ValidationError",
+                category="validation",
+                message="bad qty",
                 declared=False,
             ),
-        )  # fmt: skip
+        )
 
 
 class TestRaiseUnchained:
     @pytest.mark.parametrize(
         ("body", "expected"),
         [
-            ("raise RuntimeError('x')", [(5, "raise-generic", U), (5, "raise-unchained", U)]),
+            (
+                "raise RuntimeError('x')",
+                [(5, "raise-generic", U), (5, "raise-unchained", U)],
+            ),
             ("raise AppError('x')", [(5, "raise-unchained", U)]),
             ("raise pkg.AppError('x')", [(5, "raise-unchained", U)]),
             ("raise AppError", [(5, "raise-unchained", U)]),
@@ -225,7 +265,16 @@ class TestRaiseUnchained:
             ("raise e", []),
             ("raise e.with_traceback(None)", []),
         ],
-        ids=["builtin", "called", "dotted", "named", "from", "bare", "caught", "with-tb"],
+        ids=[
+            "builtin",
+            "called",
+            "dotted",
+            "named",
+            "from",
+            "bare",
+            "caught",
+            "with-tb",
+        ],
     )
     def test_forms(self, body: str, expected: list[tuple[int, str, str]]) -> None:
         """Only a new exception raised without `from` counts."""
@@ -242,9 +291,12 @@ class TestRaiseUnchained:
                     raise AppError("x")
                 raise AppError("y")
         """) == [(6, "raise-unchained", U)]
-        assert one("try:\n    g()\nexcept OSError:\n    raise AppError('y')\n")[
-            "handler_name"
-        ] is None
+        assert (
+            one("try:\n    g()\nexcept OSError:\n    raise AppError('y')\n")[
+                "handler_name"
+            ]
+            is None
+        )
 
 
 class TestErrorClass:
@@ -265,10 +317,15 @@ class TestErrorClass:
         data = b"import errkit\nclass C(errkit.ConflictError, module='inv', code=120):\n    '''Out.'''\n"
         assert scan_source(data, "m.py").codes == (
             CodeDeclaration(
-                module="inv", code=120, path="m.py", line=2, class_name="C",
-                category="conflict", docstring="Out.",
+                module="inv",
+                code=120,
+                path="m.py",
+                line=2,
+                class_name="C",
+                category="conflict",
+                docstring="Out.",
             ),
-        )  # fmt: skip
+        )
 
 
 class TestMessageMatch:
@@ -286,8 +343,13 @@ class TestMessageMatch:
                 if e.message != "x": pass
                 if "x" in other: pass
                 log(str(e))
-        """) == [(5, "message-match", U), (6, "message-match", U), (7, "message-match", U),
-                 (8, "message-match", U), (9, "message-match", U)]  # fmt: skip
+        """) == [
+            (5, "message-match", U),
+            (6, "message-match", U),
+            (7, "message-match", U),
+            (8, "message-match", U),
+            (9, "message-match", U),
+        ]
 
 
 class TestSwallow:
@@ -303,10 +365,20 @@ class TestSwallow:
             ("except ValueError:", "pass", []),
             ("except Exception as e:", "errkit.record(e)", [(3, "swallow", M)]),
         ],
-        ids=["pass", "bare-ellipsis", "tuple-return", "returns-error", "call",
-             "assignment", "narrow", "recorded"],
-    )  # fmt: skip
-    def test_forms(self, handler: str, body: str, expected: list[tuple[int, str, str]]) -> None:
+        ids=[
+            "pass",
+            "bare-ellipsis",
+            "tuple-return",
+            "returns-error",
+            "call",
+            "assignment",
+            "narrow",
+            "recorded",
+        ],
+    )
+    def test_forms(
+        self, handler: str, body: str, expected: list[tuple[int, str, str]]
+    ) -> None:
         """A broad handler whose body does nothing observable."""
         source = f"import errkit\ndef f():\n  try:\n    g()\n  {handler}\n    {body}\n"
         assert [(line - 2, k, s) for line, k, s in sites(source)] == expected
@@ -321,7 +393,9 @@ class TestExemptions:
             b"# errkit: ignore[spawn-thread] -- joined by the caller\n"
             b"raise ValueError('x')  # errkit: ignore[swallow] -- wrong kind\n"
         )
-        got = [(s.line, s.state.value, s.reason) for s in scan_source(data, "m.py").sites]
+        got = [
+            (s.line, s.state.value, s.reason) for s in scan_source(data, "m.py").sites
+        ]
         assert got == [(2, E, "joined by the caller"), (3, U, None)]
 
     def test_comment_without_reason_does_not_exempt(self) -> None:

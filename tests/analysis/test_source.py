@@ -9,7 +9,10 @@ from errkit.analysis.sites import SkipReason
 
 # BR-20: the exact bytes of the two files in the case.
 ENCODED = {
-    "legacy_latin1.py": (b"# -*- coding: latin-1 -*-\nMSG = 'caf\xe9'\nraise ValueError(MSG)\n", 3),
+    "legacy_latin1.py": (
+        b"# -*- coding: latin-1 -*-\nMSG = 'caf\xe9'\nraise ValueError(MSG)\n",
+        3,
+    ),
     "bom_crlf.py": (b"\xef\xbb\xbfMSG = 'caf\xc3\xa9'\r\nraise ValueError(MSG)\r\n", 2),
     "old_mac.py": (b"MSG = 1\rraise ValueError(MSG)\r", 2),
 }
@@ -17,15 +20,38 @@ ENCODED = {
 # BR-21: the exact contents of the broken files, and what the scan must say.
 BROKEN = {
     "py2_only.py": (b"print 'hello'\n", SkipReason.SYNTAX_ERROR, "SyntaxError", 1),
-    "notes.py": (b"The Zen of Python, by Tim Peters\n", SkipReason.SYNTAX_ERROR, "SyntaxError", 1),
-    "tabs.py": (b"if x:\n\tpass\n        pass\n", SkipReason.SYNTAX_ERROR, "TabError", 3),
+    "notes.py": (
+        b"The Zen of Python, by Tim Peters\n",
+        SkipReason.SYNTAX_ERROR,
+        "SyntaxError",
+        1,
+    ),
+    "tabs.py": (
+        b"if x:\n\tpass\n        pass\n",
+        SkipReason.SYNTAX_ERROR,
+        "TabError",
+        3,
+    ),
     "nul.py": (b"x = 1\x00\n", SkipReason.SYNTAX_ERROR, "SyntaxError", 1),
     "deep.py": (
-        ("x = " + "-" * 200_000 + "1\n").encode(), SkipReason.TOO_COMPLEX, "MemoryError", None,
+        ("x = " + "-" * 200_000 + "1\n").encode(),
+        SkipReason.TOO_COMPLEX,
+        "MemoryError",
+        None,
     ),
-    "undecodable.py": (b"x = 1\ny = '\xff'\n", SkipReason.UNDECODABLE, "UnicodeDecodeError", 2),
-    "bad_cookie.py": (b"# coding: klingon\nx = 1\n", SkipReason.UNDECODABLE, "SyntaxError", None),
-}  # fmt: skip
+    "undecodable.py": (
+        b"x = 1\ny = '\xff'\n",
+        SkipReason.UNDECODABLE,
+        "UnicodeDecodeError",
+        2,
+    ),
+    "bad_cookie.py": (
+        b"# coding: klingon\nx = 1\n",
+        SkipReason.UNDECODABLE,
+        "SyntaxError",
+        None,
+    ),
+}
 
 
 class TestEncodings:
@@ -35,11 +61,15 @@ class TestEncodings:
         data, line = ENCODED[name]
         scan = scan_source(data, name)
         assert scan.skipped is None
-        assert [(s.line, s.detail["builtin"]) for s in scan.sites] == [(line, "ValueError")]
+        assert [(s.line, s.detail["builtin"]) for s in scan.sites] == [
+            (line, "ValueError")
+        ]
 
     def test_encoding_is_reported(self) -> None:
         """The file's encoding is kept for the rewriter."""
-        assert scan_source(ENCODED["legacy_latin1.py"][0], "a.py").encoding == "iso-8859-1"
+        assert (
+            scan_source(ENCODED["legacy_latin1.py"][0], "a.py").encoding == "iso-8859-1"
+        )
         assert scan_source(ENCODED["bom_crlf.py"][0], "b.py").encoding == "utf-8-sig"
 
 
@@ -51,11 +81,15 @@ class TestBrokenFiles:
         scan = scan_source(data, name)
         assert scan.skipped is not None
         assert (scan.skipped.reason, scan.skipped.error, scan.skipped.line) == (
-            reason, error, line,
-        )  # fmt: skip
+            reason,
+            error,
+            line,
+        )
         assert scan.sites == ()
 
-    def test_keyboard_interrupt_propagates(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_keyboard_interrupt_propagates(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Ctrl-C is not a property of the file: it stops the scan."""
         import errkit.analysis._source as source
 

@@ -49,15 +49,27 @@ class TestCounts:
     def test_totals(self) -> None:
         """Percent by sites counts migrated and exempt; by files, whole files."""
         r = report()
-        assert (r.tally.total, r.tally.unmigrated, round(r.tally.percent, 1)) == (6, 4, 33.3)
-        assert (r.files_done, r.files_with_sites, round(r.files_percent, 1)) == (1, 4, 25.0)
+        assert (r.tally.total, r.tally.unmigrated, round(r.tally.percent, 1)) == (
+            6,
+            4,
+            33.3,
+        )
+        assert (r.files_done, r.files_with_sites, round(r.files_percent, 1)) == (
+            1,
+            4,
+            25.0,
+        )
 
     def test_next_files_follow_priority_then_size(self) -> None:
         """Highest priority first, then the files with most work left."""
         assert [f.path for f in report().next_files] == [
-            "app/billing/pay.py", "app/search/index.py", "scripts/tool.py",
-        ]  # fmt: skip
-        assert [f.path for f in report(next_count=1).next_files] == ["app/billing/pay.py"]
+            "app/billing/pay.py",
+            "app/search/index.py",
+            "scripts/tool.py",
+        ]
+        assert [f.path for f in report(next_count=1).next_files] == [
+            "app/billing/pay.py"
+        ]
 
 
 class TestEstimate:
@@ -69,9 +81,16 @@ class TestEstimate:
     def test_velocity_from_history(self) -> None:
         """Samples that show progress give sites per day and a completion date."""
         day = 86400
-        samples = [Sample("c", 1_700_000_000 + 10 * day, 40), Sample("a", 1_700_000_000, 60)]
+        samples = [
+            Sample("c", 1_700_000_000 + 10 * day, 40),
+            Sample("a", 1_700_000_000, 60),
+        ]
         est = estimate(40, CONFIG, samples)
-        assert (est.basis, est.sites_per_day, est.completion) == ("history", 2.0, "2023-12-14")
+        assert (est.basis, est.sites_per_day, est.completion) == (
+            "history",
+            2.0,
+            "2023-12-14",
+        )
 
     def test_no_progress_falls_back_and_explains(self) -> None:
         """History without progress uses the configured rate and notes why."""

@@ -19,13 +19,25 @@ def write(root: Path, files: dict[str, str]) -> None:
 class TestDiscover:
     def test_default_and_configured_excludes(self, tmp_path: Path) -> None:
         """.git, venvs, build output, caches and configured globs are not scanned."""
-        write(tmp_path, {
-            "pkg/a.py": "", "pkg/sub/b.py": "", ".git/x.py": "", ".venv/lib/c.py": "",
-            "build/d.py": "", "pkg/__pycache__/e.py": "", "x.egg-info/f.py": "",
-            "tests/test_a.py": "", "pkg/notes.txt": "",
-        })  # fmt: skip
+        write(
+            tmp_path,
+            {
+                "pkg/a.py": "",
+                "pkg/sub/b.py": "",
+                ".git/x.py": "",
+                ".venv/lib/c.py": "",
+                "build/d.py": "",
+                "pkg/__pycache__/e.py": "",
+                "x.egg-info/f.py": "",
+                "tests/test_a.py": "",
+                "pkg/notes.txt": "",
+            },
+        )
         config = parse_config({"exclude": ["tests/**"]}, root=str(tmp_path))
-        assert [rel for rel, _ in discover(tmp_path, config)] == ["pkg/a.py", "pkg/sub/b.py"]
+        assert [rel for rel, _ in discover(tmp_path, config)] == [
+            "pkg/a.py",
+            "pkg/sub/b.py",
+        ]
 
     def test_paths_relative_to_the_config_folder(self, tmp_path: Path) -> None:
         """Scanning a sub-folder keeps paths relative to the config's folder."""
@@ -37,13 +49,16 @@ class TestDiscover:
 class TestCrossFile:
     def test_thread_subclass_through_another_file(self, tmp_path: Path) -> None:
         """A class based on another file's Thread subclass is a site, also via re-export."""
-        write(tmp_path, {
-            "pkg/__init__.py": "from pkg.base import Worker\n",
-            "pkg/base.py": "import threading\nclass Worker(threading.Thread):\n    pass\n",
-            "pkg/jobs.py": "from pkg.base import Worker\nclass Poller(Worker):\n    pass\n",
-            "pkg/more.py": "from . import Worker\nclass Beat(Worker):\n    pass\n",
-            "pkg/plain.py": "from pkg.jobs import Other\nclass Fine(Other):\n    pass\n",
-        })  # fmt: skip
+        write(
+            tmp_path,
+            {
+                "pkg/__init__.py": "from pkg.base import Worker\n",
+                "pkg/base.py": "import threading\nclass Worker(threading.Thread):\n    pass\n",
+                "pkg/jobs.py": "from pkg.base import Worker\nclass Poller(Worker):\n    pass\n",
+                "pkg/more.py": "from . import Worker\nclass Beat(Worker):\n    pass\n",
+                "pkg/plain.py": "from pkg.jobs import Other\nclass Fine(Other):\n    pass\n",
+            },
+        )
         scans = scan_tree(tmp_path, ToolConfig(root=str(tmp_path)), jobs=1, cache=False)
         got = [(s.path, s.line, s.kind.value) for scan in scans for s in scan.sites]
         assert got == [
@@ -57,13 +72,16 @@ class TestCrossFile:
         decl = "import errkit\nclass {0}(errkit.ConflictError, module='inv', code=120):\n    pass\n"
         write(tmp_path, {"inv/a.py": decl.format("A"), "inv/b.py": decl.format("B")})
         config = parse_config(
-            {"modules": {"inv": {"paths": ["inv"], "range": [100, 199]}}}, root=str(tmp_path)
+            {"modules": {"inv": {"paths": ["inv"], "range": [100, 199]}}},
+            root=str(tmp_path),
         )
         scans = scan_tree(tmp_path, config, jobs=1, cache=False)
         policy = [
-            (s.path, s.line, s.detail["rule"]) for scan in scans for s in scan.sites
+            (s.path, s.line, s.detail["rule"])
+            for scan in scans
+            for s in scan.sites
             if s.kind.value == "code-policy"
-        ]  # fmt: skip
+        ]
         assert ("inv/b.py", 2, "duplicate-code") in policy
 
 

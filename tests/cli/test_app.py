@@ -14,7 +14,12 @@ ERRKIT = [sys.executable, "-m", "errkit.cli"]
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ERRKIT, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+        [*ERRKIT, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -51,14 +56,22 @@ class TestScan:
 
     def test_json_and_sarif(self, project: Path) -> None:
         """JSON lists the sites; SARIF has one result per site with 1-based columns."""
-        data = json.loads(run("scan", "--format", "json", "--no-cache", cwd=project).stdout)
+        data = json.loads(
+            run("scan", "--format", "json", "--no-cache", cwd=project).stdout
+        )
         assert [(s["line"], s["kind"]) for s in data["sites"]] == [
-            (4, "raise-generic"), (5, "spawn-thread"),
-        ]  # fmt: skip
-        sarif = json.loads(run("scan", "--format", "sarif", "--no-cache", cwd=project).stdout)
+            (4, "raise-generic"),
+            (5, "spawn-thread"),
+        ]
+        sarif = json.loads(
+            run("scan", "--format", "sarif", "--no-cache", cwd=project).stdout
+        )
         result = sarif["runs"][0]["results"][0]
         assert sarif["version"] == "2.1.0"
-        assert (result["ruleId"], result["locations"][0]["physicalLocation"]["region"]) == (
+        assert (
+            result["ruleId"],
+            result["locations"][0]["physicalLocation"]["region"],
+        ) == (
             "raise-generic",
             {"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 41},
         )
@@ -84,12 +97,20 @@ class TestScan:
             (proj / name).write_bytes(data)
         done = run("scan", "proj/", "--no-cache", cwd=tmp_path)
         assert done.returncode == 3
-        assert done.stdout == "proj/ok.py:1:1 raise-generic unmigrated raise of builtin ValueError\n"
-        skipped = sorted(line.split(": skipped")[0] for line in done.stderr.splitlines()[:-1])
+        assert (
+            done.stdout
+            == "proj/ok.py:1:1 raise-generic unmigrated raise of builtin ValueError\n"
+        )
+        skipped = sorted(
+            line.split(": skipped")[0] for line in done.stderr.splitlines()[:-1]
+        )
         assert skipped == [
-            "proj/deep.py", "proj/notes.py:1", "proj/nul.py:1", "proj/py2_only.py:1",
+            "proj/deep.py",
+            "proj/notes.py:1",
+            "proj/nul.py:1",
+            "proj/py2_only.py:1",
             "proj/tabs.py:3",
-        ]  # fmt: skip
+        ]
 
     def test_bad_config_exits_2_naming_file_key_value(self, project: Path) -> None:
         """A config error names the file, the key and the value; exit status 2."""
@@ -131,16 +152,20 @@ class TestStatus:
             basket.write_text(text)
             subprocess.run([*git, "add", "-A"], cwd=project, check=True)
             subprocess.run(
-                [*git, "commit", "-qm", "x", "--date", stamp], cwd=project, check=True,
+                [*git, "commit", "-qm", "x", "--date", stamp],
+                cwd=project,
+                check=True,
                 env={"GIT_COMMITTER_DATE": stamp, "PATH": "/usr/bin:/bin"},
-            )  # fmt: skip
+            )
         data = json.loads(
             run("status", "--format", "json", "--history", "2", cwd=project).stdout
         )
         est = data["estimate"]
         assert (est["basis"], est["sites_per_day"], est["completion_date"]) == (
-            "history", 0.5, "2024-01-05",
-        )  # fmt: skip
+            "history",
+            0.5,
+            "2024-01-05",
+        )
 
 
 class TestInit:
@@ -166,6 +191,7 @@ class TestStartup:
             "print(sorted(m for m in sys.modules if m.startswith("
             "('rich', 'libcst', 'errkit.analysis.scanner', 'errkit.rewriting'))))"
         )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                              check=True)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         assert done.stdout == "[]\n"

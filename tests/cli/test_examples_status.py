@@ -17,10 +17,22 @@ STATUS = REPO / "examples" / "STATUS.md"
 def test_committed_status_document_is_current(tmp_path: Path) -> None:
     """`errkit status examples/service --format markdown` reproduces examples/STATUS.md."""
     done = subprocess.run(
-        [sys.executable, "-m", "errkit.cli", "status", "examples/service",
-         "--format", "markdown", "--no-cache"],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "errkit.cli",
+            "status",
+            "examples/service",
+            "--format",
+            "markdown",
+            "--no-cache",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == STATUS.read_text(encoding="utf-8"), (
         "examples/STATUS.md is stale: regenerate it with "

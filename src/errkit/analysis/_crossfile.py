@@ -33,7 +33,9 @@ def link_tree(scans: Sequence[FileScan], config: ToolConfig) -> list[FileScan]:
     for scan in scans:
         added = extra.get(scan.path)
         if added:
-            sites = sorted((*scan.sites, *added), key=lambda s: (s.line, s.col, s.kind.value))
+            sites = sorted(
+                (*scan.sites, *added), key=lambda s: (s.line, s.col, s.kind.value)
+            )
             scan = replace(scan, sites=tuple(sites))
         linked.append(scan)
     return linked
@@ -56,7 +58,11 @@ def _thread_subclasses(
             if site.kind is SiteKind.SPAWN_THREAD and site.detail.get("subclass"):
                 name = site.detail["class"]
                 dotted = _join(scan.module_name, site.scope, name)
-                known[dotted] = SiteState.UNMIGRATED if site.state is SiteState.UNMIGRATED else SiteState.MIGRATED
+                known[dotted] = (
+                    SiteState.UNMIGRATED
+                    if site.state is SiteState.UNMIGRATED
+                    else SiteState.MIGRATED
+                )
         for record in scan.classes:
             records[_join(scan.module_name, "", record.name)] = (scan, record)
     if not records:
@@ -103,10 +109,18 @@ def _thread_site(scan: FileScan, record: ClassRecord, state: SiteState) -> Site:
             detail["exemption"] = "missing reason"
     verb = "with errkit recovery" if state is SiteState.MIGRATED else "without recovery"
     return Site(
-        scan.path, record.line, record.col, record.end_line, record.end_col,
-        SiteKind.SPAWN_THREAD, state, f"thread class {short} runs {verb}",
-        detail, reason or None if state is SiteState.EXEMPT else None, record.scope,
-    )  # fmt: skip
+        scan.path,
+        record.line,
+        record.col,
+        record.end_line,
+        record.end_col,
+        SiteKind.SPAWN_THREAD,
+        state,
+        f"thread class {short} runs {verb}",
+        detail,
+        reason or None if state is SiteState.EXEMPT else None,
+        record.scope,
+    )
 
 
 def _join(module: str, scope: str, name: str) -> str:
@@ -134,14 +148,28 @@ def _policy_sites(scans: Sequence[FileScan], config: ToolConfig) -> list[Site]:
     )
     sites = []
     for finding in findings:
-        if finding.path is None or finding.line is None or finding.path == config.source:
+        if (
+            finding.path is None
+            or finding.line is None
+            or finding.path == config.source
+        ):
             continue
         sites.append(
             Site(
-                finding.path, finding.line, 0, finding.line, 0,
-                SiteKind.CODE_POLICY, SiteState.UNMIGRATED, finding.message,
-                {"rule": finding.rule, "level": finding.level.value,
-                 "module": finding.module, "code": finding.code},
+                finding.path,
+                finding.line,
+                0,
+                finding.line,
+                0,
+                SiteKind.CODE_POLICY,
+                SiteState.UNMIGRATED,
+                finding.message,
+                {
+                    "rule": finding.rule,
+                    "level": finding.level.value,
+                    "module": finding.module,
+                    "code": finding.code,
+                },
             )
-        )  # fmt: skip
+        )
     return sites

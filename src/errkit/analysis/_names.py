@@ -33,12 +33,24 @@ BUILTIN_ERRORS: frozenset[str] = frozenset(
 #: The builtins whose raise is a `raise-generic` site (DESIGN.md, "Site kinds").
 GENERIC_RAISES: frozenset[str] = frozenset(
     {
-        "Exception", "RuntimeError", "ValueError", "TypeError", "KeyError",
-        "IndexError", "LookupError", "OSError", "IOError", "EnvironmentError",
-        "PermissionError", "FileNotFoundError", "FileExistsError", "TimeoutError",
-        "ConnectionError", "AttributeError",
+        "Exception",
+        "RuntimeError",
+        "ValueError",
+        "TypeError",
+        "KeyError",
+        "IndexError",
+        "LookupError",
+        "OSError",
+        "IOError",
+        "EnvironmentError",
+        "PermissionError",
+        "FileNotFoundError",
+        "FileExistsError",
+        "TimeoutError",
+        "ConnectionError",
+        "AttributeError",
     }
-)  # fmt: skip
+)
 
 #: Calls that create a thread, by dotted name -> (positional index, keyword) of
 #: the function the thread runs.

@@ -41,20 +41,38 @@ from errkit.analysis.sites import (
 __all__ = ["FileVisitor"]
 
 K = SiteKind
-MIGRATED, UNMIGRATED, EXEMPT = SiteState.MIGRATED, SiteState.UNMIGRATED, SiteState.EXEMPT
+MIGRATED, UNMIGRATED, EXEMPT = (
+    SiteState.MIGRATED,
+    SiteState.UNMIGRATED,
+    SiteState.EXEMPT,
+)
 
 _SPAWN_WORDS = (
-    "Thread", "Timer", "start_new_thread", "start_new", "create_task",
-    "ensure_future", "run_coroutine_threadsafe", "submit", "run_in_executor",
+    "Thread",
+    "Timer",
+    "start_new_thread",
+    "start_new",
+    "create_task",
+    "ensure_future",
+    "run_coroutine_threadsafe",
+    "submit",
+    "run_in_executor",
     "start_thread",
-)  # fmt: skip
+)
 # No leading \b: a regex starting with an alternation of words is scanned much
 # faster by `re` without it; a few extra candidate lines cost nothing.
-_SPAWN_RE = re.compile(r"(?:%s)\b" % "|".join(_SPAWN_WORDS))
+_SPAWN_RE = re.compile(r"(?:{})\b".format("|".join(_SPAWN_WORDS)))
 _SPAWN_HINTS = (
-    "Thread", "Timer", "start_new", "create_task", "ensure_future",
-    "run_coroutine_threadsafe", "submit", "run_in_executor", "start_thread",
-)  # fmt: skip
+    "Thread",
+    "Timer",
+    "start_new",
+    "create_task",
+    "ensure_future",
+    "run_coroutine_threadsafe",
+    "submit",
+    "run_in_executor",
+    "start_thread",
+)
 _EXEMPT_RE = re.compile(
     r"#\s*errkit:\s*ignore\[([^\]]*)\](?:[ \t]*--[ \t]*([^\n]*?))?[ \t]*$", re.M
 )
@@ -65,9 +83,19 @@ _RE_FUNCS = frozenset({"match", "search", "fullmatch", "findall", "finditer"})
 _FIRE_AND_FORGET_CHAIN = frozenset({"start", "add_done_callback"})
 _STDLIB = sys.stdlib_module_names
 _COMPOUND = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.While, ast.For,
-    ast.AsyncFor, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
-)  # fmt: skip
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.While,
+    ast.For,
+    ast.AsyncFor,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.TryStar,
+    ast.Match,
+)
 
 #: One statement kept for the expression pass: (stmt, scope, function, handlers).
 _Stmt = tuple[ast.stmt, str, "ast.AST | None", tuple[ast.ExceptHandler, ...]]
@@ -219,23 +247,33 @@ class FileVisitor:
             quals = [names.qualname(b) for b in node.bases]
             errkit_bases = [q[7:] for q in quals if q and q.startswith("errkit.")]
             builtin_bases = [
-                q[9:] for q in quals if q and q.startswith("builtins.")
-                and q[9:] in BUILTIN_ERRORS
-            ]  # fmt: skip
+                q[9:]
+                for q in quals
+                if q and q.startswith("builtins.") and q[9:] in BUILTIN_ERRORS
+            ]
             span = (node.lineno, node.lineno)
             if errkit_bases and errkit_bases != ["RecoveredThread"]:
                 self._add(
-                    K.ERROR_CLASS, node, MIGRATED, f"class {node.name} is a coded error",
-                    {"class": node.name, "bases": ",".join(errkit_bases)}, scope, span,
+                    K.ERROR_CLASS,
+                    node,
+                    MIGRATED,
+                    f"class {node.name} is a coded error",
+                    {"class": node.name, "bases": ",".join(errkit_bases)},
+                    scope,
+                    span,
                     header=True,
-                )  # fmt: skip
+                )
             elif builtin_bases:
                 self._add(
-                    K.ERROR_CLASS, node, UNMIGRATED,
+                    K.ERROR_CLASS,
+                    node,
+                    UNMIGRATED,
                     f"class {node.name} derives from builtin {builtin_bases[0]}",
-                    {"class": node.name, "bases": ",".join(builtin_bases)}, scope, span,
+                    {"class": node.name, "bases": ",".join(builtin_bases)},
+                    scope,
+                    span,
                     header=True,
-                )  # fmt: skip
+                )
             self._class_code(node, errkit_bases)
 
             state = None
@@ -253,8 +291,16 @@ class FileVisitor:
                 thread_state[own] = state
                 if not scope:
                     thread_state[f"{names.module}.{node.name}"] = state
-                self._add(K.SPAWN_THREAD, node, state, _thread_class_message(node.name, state),
-                          {"class": node.name, "subclass": True}, scope, span, header=True)  # fmt: skip
+                self._add(
+                    K.SPAWN_THREAD,
+                    node,
+                    state,
+                    _thread_class_message(node.name, state),
+                    {"class": node.name, "subclass": True},
+                    scope,
+                    span,
+                    header=True,
+                )
             elif any(q and _maybe_in_tree(q) for q in quals):
                 self.classes.append(
                     ClassRecord(
@@ -262,14 +308,17 @@ class FileVisitor:
                         line=node.lineno,
                         col=self._col(node.lineno, node.col_offset),
                         end_line=node.lineno,
-                        end_col=self._col(node.lineno, node.col_offset) + 6 + len(node.name),
+                        end_col=self._col(node.lineno, node.col_offset)
+                        + 6
+                        + len(node.name),
                         bases=tuple(q for q in quals if q),
                         scope=scope,
                         exemptions=tuple(
-                            (k, r or "") for k, r in self.exemptions.get(node.lineno, {}).items()
+                            (k, r or "")
+                            for k, r in self.exemptions.get(node.lineno, {}).items()
                         ),
                     )
-                )  # fmt: skip
+                )
 
     def _class_code(self, node: ast.ClassDef, errkit_bases: list[str]) -> None:
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
@@ -279,7 +328,8 @@ class FileVisitor:
         category = _str_literal(keywords.get("category"))
         if category is None:
             category = next(
-                (ERRKIT_CATEGORIES[b] for b in errkit_bases if b in ERRKIT_CATEGORIES), None
+                (ERRKIT_CATEGORIES[b] for b in errkit_bases if b in ERRKIT_CATEGORIES),
+                None,
             )
         self.codes.append(
             CodeDeclaration(
@@ -308,13 +358,27 @@ class FileVisitor:
             span = (node.lineno, node.end_lineno or node.lineno)
             builtin = names.builtin(callee)
             if builtin in GENERIC_RAISES:
-                self._add(K.RAISE_GENERIC, node, UNMIGRATED, f"raise of builtin {builtin}",
-                          {"builtin": builtin, "called": called}, scope, span)  # fmt: skip
+                self._add(
+                    K.RAISE_GENERIC,
+                    node,
+                    UNMIGRATED,
+                    f"raise of builtin {builtin}",
+                    {"builtin": builtin, "called": called},
+                    scope,
+                    span,
+                )
             else:
                 coded = self._errkit_type(callee)
                 if coded is not None:
-                    self._add(K.RAISE_GENERIC, node, MIGRATED, f"raise of coded {coded}",
-                              {"errkit_type": coded, "called": called}, scope, span)  # fmt: skip
+                    self._add(
+                        K.RAISE_GENERIC,
+                        node,
+                        MIGRATED,
+                        f"raise of coded {coded}",
+                        {"errkit_type": coded, "called": called},
+                        scope,
+                        span,
+                    )
                     if isinstance(exc, ast.Call):
                         self._adhoc_code(exc, coded, node)
             if handlers and node.cause is None:
@@ -322,11 +386,14 @@ class FileVisitor:
                 if _is_new_exception(exc, caught):
                     handler = handlers[-1]
                     self._add(
-                        K.RAISE_UNCHAINED, node, UNMIGRATED,
+                        K.RAISE_UNCHAINED,
+                        node,
+                        UNMIGRATED,
                         "raise inside except without 'from'",
                         {"handler_name": handler.name, "handler_line": handler.lineno},
-                        scope, span,
-                    )  # fmt: skip
+                        scope,
+                        span,
+                    )
 
     def _errkit_type(self, callee: ast.expr) -> str | None:
         """The errkit coded type raised (`ValidationError`, `coded`), or None."""
@@ -343,7 +410,9 @@ class FileVisitor:
         code = _int_literal(keywords.get("code"))
         if code is None:
             return
-        category = _str_literal(keywords.get("category")) or ERRKIT_CATEGORIES.get(coded)
+        category = _str_literal(keywords.get("category")) or ERRKIT_CATEGORIES.get(
+            coded
+        )
         message = _str_literal(call.args[0]) if call.args else None
         self.codes.append(
             CodeDeclaration(
@@ -372,12 +441,20 @@ class FileVisitor:
             last = handler.body[-1].end_lineno or handler.lineno
             caught = ast.unparse(handler.type) if handler.type else "everything"
             message = (
-                f"except {caught} records the failure" if verdict is MIGRATED
+                f"except {caught} records the failure"
+                if verdict is MIGRATED
                 else f"except {caught} swallows the failure"
-            )  # fmt: skip
-            self._add(K.SWALLOW, handler, verdict, message,
-                      {"caught": caught, "handler_name": handler.name}, scope,
-                      (handler.lineno, last), end=(end or handler.lineno, None))  # fmt: skip
+            )
+            self._add(
+                K.SWALLOW,
+                handler,
+                verdict,
+                message,
+                {"caught": caught, "handler_name": handler.name},
+                scope,
+                (handler.lineno, last),
+                end=(end or handler.lineno, None),
+            )
 
     def _catches_everything(self, node: ast.expr | None) -> bool:
         if node is None:
@@ -400,8 +477,10 @@ class FileVisitor:
                 if (
                     isinstance(value, ast.Call)
                     and self.names.errkit_name(value.func) == "record"
-                    and not any(isinstance(n, ast.Call) for a in value.args for n in ast.walk(a))
-                ):  # fmt: skip
+                    and not any(
+                        isinstance(n, ast.Call) for a in value.args for n in ast.walk(a)
+                    )
+                ):
                     recorded = True
                     continue
                 return None
@@ -446,16 +525,18 @@ class FileVisitor:
     def _spawn_lines(self) -> set[int]:
         text = self.src.text
         extra = [
-            local for local, target in self.names.aliases.items()
+            local
+            for local, target in self.names.aliases.items()
             if target.rpartition(".")[2] in _SPAWN_WORDS and local not in _SPAWN_WORDS
-        ]  # fmt: skip
+        ]
         if not extra:
             # substring tests are much cheaper than a regex over every file
             if not any(word in text for word in _SPAWN_HINTS):
                 return set()
             return _match_line_numbers(_SPAWN_RE, text)
         words = (*_SPAWN_WORDS, *map(re.escape, extra))
-        return _match_line_numbers(re.compile(r"(?:%s)\b" % "|".join(words)), text)
+        pattern = re.compile(r"(?:{})\b".format("|".join(words)))
+        return _match_line_numbers(pattern, text)
 
     def _match_lines(self) -> set[int]:
         """Lines inside named handlers that mention `str(e)`, `e.args`, ..."""
@@ -471,8 +552,12 @@ class FileVisitor:
             first, last = handler.lineno, handler.end_lineno or handler.lineno
             for number in range(first, last + 1):
                 text = lines[number - 1]
-                if ("args" in text or "message" in text or "str(" in text
-                        or "repr(" in text) and pattern.search(text):  # fmt: skip
+                if (
+                    "args" in text
+                    or "message" in text
+                    or "str(" in text
+                    or "repr(" in text
+                ) and pattern.search(text):
                     found.add(number)
         return found
 
@@ -494,7 +579,10 @@ class FileVisitor:
             kind = K.SPAWN_THREAD
             index, keyword = THREAD_CALLS[qual]  # type: ignore[index]
             target = _argument(call, index, keyword)
-            if isinstance(target, ast.Call) and names.errkit_name(target.func) == "recovered":
+            if (
+                isinstance(target, ast.Call)
+                and names.errkit_name(target.func) == "recovered"
+            ):
                 state = MIGRATED
             detail["call"] = qual.rpartition(".")[2]  # type: ignore[union-attr]
         elif errkit == "start_thread":
@@ -528,8 +616,15 @@ class FileVisitor:
         retained = self._retained(outer, parents, stmt, func)
         detail["retained"] = retained
         span = (call.lineno, call.end_lineno or call.lineno)
-        self._add(kind, call, state, _spawn_message(kind, state, retained), detail,
-                  scope, span)  # fmt: skip
+        self._add(
+            kind,
+            call,
+            state,
+            _spawn_message(kind, state, retained),
+            detail,
+            scope,
+            span,
+        )
 
     def _is_task_group(self, receiver: ast.expr) -> bool:
         key = dotted(receiver)
@@ -563,10 +658,11 @@ class FileVisitor:
         """
         if parents and isinstance(parents[-1], ast.Attribute):
             attr = parents[-1]
-            if attr.attr in _FIRE_AND_FORGET_CHAIN and len(parents) >= 2:  # type: ignore[attr-defined]
+            chained = attr.attr in _FIRE_AND_FORGET_CHAIN  # type: ignore[attr-defined]
+            if chained and len(parents) >= 2:
                 call = parents[-2]
                 if isinstance(call, ast.Call) and call.func is attr:
-                    node, parents = call, parents[:-2]
+                    parents = parents[:-2]
         if parents:
             return True  # an argument, awaited, part of a larger expression
         if isinstance(stmt, ast.Expr):
@@ -579,7 +675,11 @@ class FileVisitor:
 
     def _read_later(self, name: str, stmt: ast.stmt, func: ast.AST | None) -> bool:
         start = stmt.end_lineno or stmt.lineno
-        stop = (getattr(func, "end_lineno", None) or len(self.src.lines)) if func else len(self.src.lines)
+        stop = (
+            (getattr(func, "end_lineno", None) or len(self.src.lines))
+            if func
+            else len(self.src.lines)
+        )
         text = "\n".join(self.src.lines[start:stop])
         return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
@@ -598,8 +698,15 @@ class FileVisitor:
                 found = any(_is_exc_text(a, caught, names) for a in node.args)
         if found:
             span = (node.lineno, node.end_lineno or node.lineno)  # type: ignore[attr-defined]
-            self._add(K.MESSAGE_MATCH, node, UNMIGRATED,
-                      "failure matched by its message text", {}, scope, span)  # fmt: skip
+            self._add(
+                K.MESSAGE_MATCH,
+                node,
+                UNMIGRATED,
+                "failure matched by its message text",
+                {},
+                scope,
+                span,
+            )
 
     # --------------------------------------------------------------------- helpers
 
@@ -640,9 +747,20 @@ class FileVisitor:
                         reason = None
                     break
         self.sites.append(
-            Site(self.path, line, col, end_line, end_col, kind, state, message,
-                 detail, reason, scope)
-        )  # fmt: skip
+            Site(
+                self.path,
+                line,
+                col,
+                end_line,
+                end_col,
+                kind,
+                state,
+                message,
+                detail,
+                reason,
+                scope,
+            )
+        )
 
     def _col(self, line: int, byte_col: int) -> int:
         """Columns in characters; `ast` gives UTF-8 byte offsets."""
@@ -687,8 +805,11 @@ def _header(stmt: ast.stmt) -> tuple[list[ast.AST], int | None, int]:
         exprs: list[Any]
         if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             args = stmt.args  # type: ignore[attr-defined]
-            exprs = [*stmt.decorator_list, *args.defaults,
-                     *(d for d in args.kw_defaults if d is not None)]  # fmt: skip
+            exprs = [
+                *stmt.decorator_list,
+                *args.defaults,
+                *(d for d in args.kw_defaults if d is not None),
+            ]
         elif kind is ast.ClassDef:
             exprs = [*stmt.decorator_list, *stmt.bases, *stmt.keywords]  # type: ignore[attr-defined]
         elif kind is ast.If or kind is ast.While:
@@ -771,7 +892,7 @@ def _is_watch(parent: ast.AST, call: ast.Call, names: Resolver) -> bool:
 
 
 def _is_exc_text(node: ast.AST, caught: set[str], names: Resolver) -> bool:
-    """`str(e)`, `repr(e)`, `e.args`, `e.args[i]`, `e.message` (and `.lower()` of them)."""
+    """`str(e)`, `repr(e)`, `e.args`, `e.args[i]`, `e.message`, or `.lower()` of one."""
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS:
@@ -784,8 +905,10 @@ def _is_exc_text(node: ast.AST, caught: set[str], names: Resolver) -> bool:
         )
     if isinstance(node, ast.Subscript):
         node = node.value
-        return isinstance(node, ast.Attribute) and node.attr == "args" and (
-            isinstance(node.value, ast.Name) and node.value.id in caught
+        return (
+            isinstance(node, ast.Attribute)
+            and node.attr == "args"
+            and (isinstance(node.value, ast.Name) and node.value.id in caught)
         )
     return (
         isinstance(node, ast.Attribute)

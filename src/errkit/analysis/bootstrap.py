@@ -29,10 +29,14 @@ def discover_modules(root: str | Path) -> list[tuple[str, str]]:
     root = Path(root)
     bases = [root / "src"] if (root / "src").is_dir() else [root]
     packages = [
-        p for base in bases for p in sorted(base.iterdir())
-        if p.is_dir() and (p / "__init__.py").is_file() and not _excluded(p.name)
+        p
+        for base in bases
+        for p in sorted(base.iterdir())
+        if p.is_dir()
+        and (p / "__init__.py").is_file()
+        and not _excluded(p.name)
         and p.name not in ("tests", "test", "docs", "examples")
-    ]  # fmt: skip
+    ]
     if len(packages) != 1:
         return [(p.name, p.relative_to(root).as_posix()) for p in packages]
 
@@ -76,7 +80,11 @@ def render_config(
     lines.append(f"reserved = {[list(r) for r in reserved]}")
     lines.append("effort_per_site_minutes = 20")
     for module in modules:
-        table = f"{head}.modules.{_key(module.name)}" if head else f"modules.{_key(module.name)}"
+        table = (
+            f"{head}.modules.{_key(module.name)}"
+            if head
+            else f"modules.{_key(module.name)}"
+        )
         lines += ["", f"[{table}]", f"paths = {_array(module.paths)}"]
         if module.range:
             lines.append(f"range = [{module.range[0]}, {module.range[1]}]")

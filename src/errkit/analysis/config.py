@@ -67,9 +67,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 _KNOWN_KEYS = frozenset(
     {"namespace", "exclude", "reserved", "effort_per_site_minutes", "modules", "codes"}
 )
-_MODULE_KEYS = frozenset(
-    {"paths", "path", "range", "description", "owner", "priority"}
-)
+_MODULE_KEYS = frozenset({"paths", "path", "range", "description", "owner", "priority"})
 _NAMESPACE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 
@@ -108,9 +106,10 @@ class ToolConfig:
         best, best_len = None, -1
         for module in self.modules:
             for owned in module.paths:
-                if owned in ("", ".") or path == owned or path.startswith(owned + "/"):
-                    if len(owned) > best_len:
-                        best, best_len = module.name, len(owned)
+                inside = owned in ("", ".") or path == owned
+                inside = inside or path.startswith(owned + "/")
+                if inside and len(owned) > best_len:
+                    best, best_len = module.name, len(owned)
 
         return best
 
@@ -128,9 +127,13 @@ class ToolConfig:
         for m in self.modules:
             if m.range is not None:
                 registry.add_module(
-                    m.name, m.range[0], m.range[1], description=m.description,
-                    owner=m.owner, defined_at=f"{self.source} modules.{m.name}",
-                )  # fmt: skip
+                    m.name,
+                    m.range[0],
+                    m.range[1],
+                    description=m.description,
+                    owner=m.owner,
+                    defined_at=f"{self.source} modules.{m.name}",
+                )
         return registry
 
     def module(self, name: str) -> ModuleConfig | None:

@@ -43,7 +43,11 @@ def measure_history(
     base = Path(config.root).resolve()
     top = Path(_git(base, "rev-parse", "--show-toplevel").strip())
     prefix = base.relative_to(top).as_posix() if base != top else ""
-    target = Path(root).resolve().relative_to(top).as_posix() if Path(root).resolve() != top else "."
+    target = (
+        Path(root).resolve().relative_to(top).as_posix()
+        if Path(root).resolve() != top
+        else "."
+    )
     lines = _git(top, "log", f"-n{count}", "--format=%H %ct", "--", target).split("\n")
     commits = [line.split() for line in lines if line.strip()]
 
@@ -80,9 +84,12 @@ def _files_at(
         return
     batch = "".join(f"{blob}\n" for _, blob in wanted).encode()
     out = subprocess.run(
-        ["git", "cat-file", "--batch"], cwd=top, input=batch, capture_output=True,
+        ["git", "cat-file", "--batch"],
+        cwd=top,
+        input=batch,
+        capture_output=True,
         check=True,
-    ).stdout  # fmt: skip
+    ).stdout
     pos = 0
     for rel, _ in wanted:
         header_end = out.index(b"\n", pos)
@@ -95,9 +102,13 @@ def _files_at(
 def _git(cwd: Path, *args: str) -> str:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+            ["git", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-        )  # fmt: skip
+        )
     except OSError as exc:
         msg = f"cannot run git in {cwd}: {exc}"
         raise HistoryError(msg) from exc

@@ -32,7 +32,12 @@ _POOL_THRESHOLD = 24
 def scan_source(data: bytes, path: str, config: ToolConfig | None = None) -> FileScan:
     """Scan one file's bytes; `path` is how the records name it (posix, relative)."""
     from errkit.analysis._names import module_name_for
-    from errkit.analysis._source import SkipFile, count_lines, decode_source, parse_source
+    from errkit.analysis._source import (
+        SkipFile,
+        count_lines,
+        decode_source,
+        parse_source,
+    )
     from errkit.analysis._visitor import FileVisitor
 
     config = config or ToolConfig()
@@ -151,7 +156,9 @@ def scan_tree(
                     continue
         todo.append((rel, path, stat))
     if todo:
-        for rel, key, scan, stat in _scan_many(todo, config, jobs, store, progress, len(files)):
+        for rel, key, scan, stat in _scan_many(
+            todo, config, jobs, store, progress, len(files)
+        ):
             results[rel] = scan
             if store is not None and key is not None:
                 store.put(rel, key, scan, stat)
@@ -193,8 +200,10 @@ def scan_blobs(
 def _open_cache(config: ToolConfig, cache_dir: str | Path | None):  # type: ignore[no-untyped-def]
     from errkit.analysis.cache import ScanCache, cache_key
 
-    folder = cache_dir or os.environ.get("ERRKIT_CACHE_DIR") or (
-        Path(config.root) / ".errkit_cache"
+    folder = (
+        cache_dir
+        or os.environ.get("ERRKIT_CACHE_DIR")
+        or (Path(config.root) / ".errkit_cache")
     )
     return ScanCache(folder, cache_key(config.fingerprint()))
 
@@ -298,7 +307,11 @@ def _size(path: str) -> int:
 
 
 def _rel(path: str, base: str) -> str:
-    rel = os.path.relpath(path, base)
+    prefix = base.rstrip(os.sep) + os.sep
+    if path.startswith(prefix):  # the common case, without relpath's cost
+        rel = path[len(prefix) :]
+    else:
+        rel = os.path.relpath(path, base)
     return rel.replace(os.sep, "/")
 
 

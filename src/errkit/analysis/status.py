@@ -52,7 +52,9 @@ class Tally:
         )
         return cls(dict(counter))
 
-    def count(self, kind: SiteKind | None = None, state: SiteState | None = None) -> int:
+    def count(
+        self, kind: SiteKind | None = None, state: SiteState | None = None
+    ) -> int:
         """Sites of `kind` (any if None) in `state` (any if None)."""
         return sum(
             n
@@ -200,7 +202,11 @@ class Estimate:
             else round(self.sites_per_day, 2),
             "completion_date": self.completion,
             "samples": [
-                {"commit": s.commit, "timestamp": s.timestamp, "unmigrated": s.unmigrated}
+                {
+                    "commit": s.commit,
+                    "timestamp": s.timestamp,
+                    "unmigrated": s.unmigrated,
+                }
                 for s in self.samples
             ],
             "note": self.note,
@@ -279,7 +285,9 @@ def build_status(
     grouped: dict[str, list[FileStatus]] = {}
     for scan in sorted(scans, key=lambda s: s.path):
         module = config.module_for(scan.path) or _implicit_module(scan.path)
-        status = FileStatus(scan.path, module, scan.lines, Tally.of([scan]), scan.skipped)
+        status = FileStatus(
+            scan.path, module, scan.lines, Tally.of([scan]), scan.skipped
+        )
         grouped.setdefault(module, []).append(status)
 
     modules = []
@@ -289,10 +297,16 @@ def build_status(
         tally = _merge(f.tally for f in files)
         modules.append(
             ModuleStatus(
-                name, conf.priority, conf.description, conf.owner, conf.range,
-                files, tally, configured=name in configured,
+                name,
+                conf.priority,
+                conf.description,
+                conf.owner,
+                conf.range,
+                files,
+                tally,
+                configured=name in configured,
             )
-        )  # fmt: skip
+        )
     modules.sort(key=lambda m: (m.priority, m.name))
     tally = _merge(m.tally for m in modules)
 
@@ -338,7 +352,7 @@ def estimate(remaining: int, config: ToolConfig, samples: Sequence[Sample]) -> E
     remaining_days = remaining / per_day
     import datetime as dt
 
-    end = dt.datetime.fromtimestamp(last.timestamp, dt.timezone.utc) + dt.timedelta(
+    end = dt.datetime.fromtimestamp(last.timestamp, dt.UTC) + dt.timedelta(
         days=remaining_days
     )
     return Estimate(

@@ -18,7 +18,7 @@ _RULE_TEXT = {
     SiteKind.SPAWN_THREAD: "Thread started without errkit recovery",
     SiteKind.SPAWN_TASK: "asyncio task without a recording done-callback",
     SiteKind.SPAWN_EXECUTOR: "Executor future without a recording done-callback",
-    SiteKind.RAISE_GENERIC: "Raise of a generic builtin exception instead of a coded error",
+    SiteKind.RAISE_GENERIC: "Raise of a generic builtin instead of a coded error",
     SiteKind.RAISE_UNCHAINED: "Raise inside an except handler without 'from'",
     SiteKind.ERROR_CLASS: "Exception class not based on an errkit category type",
     SiteKind.MESSAGE_MATCH: "Failure matched by its message text",

@@ -25,7 +25,9 @@ def to_json(report: StatusReport) -> str:
 def to_markdown(report: StatusReport) -> str:
     """The whole status document."""
     out: list[str] = []
-    title = f"Migration status: {report.project}" if report.project else "Migration status"
+    title = (
+        f"Migration status: {report.project}" if report.project else "Migration status"
+    )
     out += [f"# {title}", ""]
     out += [
         "Computed from the source by `errkit status --format markdown`; regenerate it "
@@ -102,15 +104,18 @@ def _priorities(report: StatusReport) -> list[str]:
         lines += [
             f"### {label}",
             "",
-            "| module | range | owner | files done | sites done | progress | unmigrated |",
+            "| module | range | owner | files done | sites done | progress "
+            "| unmigrated |",
             "| --- | --- | --- | --: | --: | --- | --: |",
         ]
         for m in modules:
             rng = f"{m.range[0]}-{m.range[1]}" if m.range else "-"
             lines.append(
                 f"| `{m.name}` | {rng} | {m.owner or '-'} | "
-                f"{m.files_done}/{m.files_with_sites} | {m.tally.done}/{m.tally.total} | "
-                f"`{_bar(m.tally.percent)}` {_pct(m.tally.percent)} | {m.tally.unmigrated} |"
+                f"{m.files_done}/{m.files_with_sites} | "
+                f"{m.tally.done}/{m.tally.total} | "
+                f"`{_bar(m.tally.percent)}` {_pct(m.tally.percent)} | "
+                f"{m.tally.unmigrated} |"
             )
         lines.append("")
     return lines
@@ -182,14 +187,19 @@ def _estimate(report: StatusReport) -> list[str]:
     else:
         hours = est.hours or 0.0
         lines.append(
-            f"- Effort: about {hours:.1f} hours at {est.minutes_per_site:g} minutes per "
+            f"- Effort: about {hours:.1f} hours at {est.minutes_per_site:g} minutes "
+            "per "
             "site (`effort_per_site_minutes`)"
         )
         lines.append(
             "- Basis: the configured effort per site, not measured velocity"
-            + (f"; {est.note}" if est.note else "; run `errkit status --history N` "
-               "in a git work tree to measure it")
-        )  # fmt: skip
+            + (
+                f"; {est.note}"
+                if est.note
+                else "; run `errkit status --history N` "
+                "in a git work tree to measure it"
+            )
+        )
     return [*lines, ""]
 
 
@@ -213,7 +223,8 @@ def _current(report: StatusReport) -> str:
     if not tally.total:
         return "No sites found: nothing in this tree needs migrating."
     text = (
-        f"{_pct(tally.percent)} of {tally.total} sites and {_pct(report.files_percent)} "
+        f"{_pct(tally.percent)} of {tally.total} sites and "
+        f"{_pct(report.files_percent)} "
         f"of {report.files_with_sites} files with sites are done."
     )
     pending = [m for m in report.modules if m.tally.unmigrated]
@@ -231,7 +242,9 @@ def _current(report: StatusReport) -> str:
         text += " Fully migrated: " + ", ".join(f"`{n}`" for n in done) + "."
     est = report.estimate
     if est.basis == "history":
-        text += f" At the measured pace the migration completes around {est.completion}."
+        text += (
+            f" At the measured pace the migration completes around {est.completion}."
+        )
     else:
         text += (
             f" {est.remaining} sites remain, about {(est.hours or 0):.1f} hours at the "
@@ -264,15 +277,26 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
         f"done {_pct(tally.percent)} by sites, {_pct(report.files_percent)} by files"
     )
     modules = Table(title="Modules by priority")
-    for col in ("prio", "module", "range", "files done", "sites done", "progress", "left"):
+    for col in (
+        "prio",
+        "module",
+        "range",
+        "files done",
+        "sites done",
+        "progress",
+        "left",
+    ):
         modules.add_column(col, justify="right" if col in ("prio", "left") else "left")
     for m in report.modules:
         modules.add_row(
-            str(m.priority) if m.configured else "-", m.name,
+            str(m.priority) if m.configured else "-",
+            m.name,
             f"{m.range[0]}-{m.range[1]}" if m.range else "-",
-            f"{m.files_done}/{m.files_with_sites}", f"{m.tally.done}/{m.tally.total}",
-            f"{_bar(m.tally.percent)} {_pct(m.tally.percent)}", str(m.tally.unmigrated),
-        )  # fmt: skip
+            f"{m.files_done}/{m.files_with_sites}",
+            f"{m.tally.done}/{m.tally.total}",
+            f"{_bar(m.tally.percent)} {_pct(m.tally.percent)}",
+            str(m.tally.unmigrated),
+        )
     console.print(modules)
     files = Table(title="Files with work left")
     for col in ("module", "file", "left", "of", "kinds"):
@@ -280,8 +304,13 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
     for m in report.modules:
         for f in m.files:
             if f.tally.unmigrated:
-                files.add_row(m.name, f.path, str(f.tally.unmigrated),
-                              str(f.tally.total), _kinds(f.tally))  # fmt: skip
+                files.add_row(
+                    m.name,
+                    f.path,
+                    str(f.tally.unmigrated),
+                    str(f.tally.total),
+                    _kinds(f.tally),
+                )
     if files.row_count:
         console.print(files)
     for line in _next_files(report) + _estimate(report):

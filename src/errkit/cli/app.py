@@ -134,28 +134,45 @@ def report_skipped(scans: list[FileScan], root: str) -> int:
 
 
 _jobs = click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
     help="Worker processes (default: one per CPU).",
-)  # fmt: skip
+)
 _no_cache = click.option(
-    "--no-cache", is_flag=True, help="Scan every file again; do not read or write the cache."
+    "--no-cache",
+    is_flag=True,
+    help="Scan every file again; do not read or write the cache.",
 )
 
 
 @main.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text",
-    show_default=True, help="Output format.",
-)  # fmt: skip
-@click.option("--all", "show_all", is_flag=True, help="Also list migrated and exempt sites.")
-@click.option("--kind", "kinds", multiple=True, help="Only sites of this kind (repeatable).")
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Also list migrated and exempt sites."
+)
+@click.option(
+    "--kind", "kinds", multiple=True, help="Only sites of this kind (repeatable)."
+)
 @_jobs
 @_no_cache
 def scan(
-    path: str, fmt: str, show_all: bool, kinds: tuple[str, ...], jobs: int | None,
+    path: str,
+    fmt: str,
+    show_all: bool,
+    kinds: tuple[str, ...],
+    jobs: int | None,
     no_cache: bool,
-) -> None:  # fmt: skip
+) -> None:
     """List the sites under PATH: `path:line:col kind state message`.
 
     Only unmigrated sites unless --all. Exit 1 if any unmigrated site is
@@ -170,10 +187,12 @@ def scan(
     config, scans = run_scan(path, jobs=jobs, cache=not no_cache)
     root = _display_root(path, config)
     sites = [
-        site for s in scans for site in s.sites
+        site
+        for s in scans
+        for site in s.sites
         if (show_all or site.state is SiteState.UNMIGRATED)
         and (not kinds or site.kind.value in kinds)
-    ]  # fmt: skip
+    ]
     from errkit.cli import _scan_output
 
     out = sys.stdout
@@ -198,25 +217,46 @@ def scan(
 @main.command()
 @click.argument("path", default=".", type=click.Path())
 @click.option(
-    "--format", "fmt", type=click.Choice(["terminal", "markdown", "json"]),
-    default="terminal", show_default=True, help="Output format.",
-)  # fmt: skip
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "markdown", "json"]),
+    default="terminal",
+    show_default=True,
+    help="Output format.",
+)
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
     help="Write the report to this file instead of stdout.",
-)  # fmt: skip
+)
 @click.option(
-    "--history", type=click.IntRange(min=2), default=None, metavar="N",
+    "--history",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="N",
     help="Measure velocity over the last N git commits for the estimate.",
-)  # fmt: skip
-@click.option("--next", "next_count", type=click.IntRange(min=0), default=10,
-              show_default=True, help="How many next files to list.")  # fmt: skip
+)
+@click.option(
+    "--next",
+    "next_count",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="How many next files to list.",
+)
 @_jobs
 @_no_cache
 def status(
-    path: str, fmt: str, output: str | None, history: int | None, next_count: int,
-    jobs: int | None, no_cache: bool,
-) -> None:  # fmt: skip
+    path: str,
+    fmt: str,
+    output: str | None,
+    history: int | None,
+    next_count: int,
+    jobs: int | None,
+    no_cache: bool,
+) -> None:
     """The migration status of PATH, per module and per file.
 
     Exit 0 when the report is written, 3 if files were skipped.
@@ -258,9 +298,12 @@ def status(
 @click.argument("path", default=".", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Replace an existing errkit config.")
 @click.option(
-    "--reserve", "reserved", multiple=True, metavar="FIRST-LAST",
+    "--reserve",
+    "reserved",
+    multiple=True,
+    metavar="FIRST-LAST",
     help="A code range no module may take, e.g. 900-999 (repeatable).",
-)  # fmt: skip
+)
 def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
     """Write a first errkit config for the packages under PATH.
 
@@ -284,7 +327,9 @@ def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
         fail(str(exc))
     for module in modules:
         assert module.range is not None
-        click.echo(f"{module.name}: {module.range[0]}-{module.range[1]} ({module.paths[0]})")
+        click.echo(
+            f"{module.name}: {module.range[0]}-{module.range[1]} ({module.paths[0]})"
+        )
     click.echo(f"wrote {len(modules)} modules to {written}", err=True)
 
 
