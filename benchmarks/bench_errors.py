@@ -112,15 +112,28 @@ def main() -> None:
         return min(times) / number * 1e9
 
     pairs = [
-        ("raise+catch Exception vs OutOfStock", raise_builtin_exception,
-         raise_out_of_stock),
-        ("raise+catch ValueError vs BadQuantity", raise_builtin_value_error,
-         raise_bad_quantity),
-        ("raise+catch KeyError vs MissingSku", raise_builtin_key_error,
-         raise_missing_sku),
-        ("ad hoc: LookupError vs NotFoundError(code=, field)", raise_adhoc_builtin,
-         raise_adhoc_coded),
+        (
+            "raise+catch Exception vs OutOfStock",
+            raise_builtin_exception,
+            raise_out_of_stock,
+        ),
+        (
+            "raise+catch ValueError vs BadQuantity",
+            raise_builtin_value_error,
+            raise_bad_quantity,
+        ),
+        (
+            "raise+catch KeyError vs MissingSku",
+            raise_builtin_key_error,
+            raise_missing_sku,
+        ),
+        (
+            "ad hoc: LookupError vs NotFoundError(code=, field)",
+            raise_adhoc_builtin,
+            raise_adhoc_coded,
+        ),
     ]
+
     def best_pair(
         base: Callable[[], object], coded: Callable[[], object]
     ) -> tuple[float, float]:

@@ -94,8 +94,14 @@ class TestBlocks:
 
     @pytest.mark.parametrize(
         ("offset", "name"),
-        [(0, "validation"), (13, "not_found"), (79, "verification"),
-         (99, "reserved"), (113, "not_found"), (250, "external")],
+        [
+            (0, "validation"),
+            (13, "not_found"),
+            (79, "verification"),
+            (99, "reserved"),
+            (113, "not_found"),
+            (250, "external"),
+        ],
         ids=lambda v: str(v),
     )
     def test_block_for_offset_repeats_per_hundred(self, offset: int, name: str) -> None:

@@ -88,8 +88,11 @@ class TestCycles:
         exc = make()
         assert _labels(list(errkit.walk(exc))) == expected
 
-    @pytest.mark.parametrize("make", [self_cause, regroup, two_cycle],
-                             ids=["self-cause", "regroup", "two-cycle"])
+    @pytest.mark.parametrize(
+        "make",
+        [self_cause, regroup, two_cycle],
+        ids=["self-cause", "regroup", "two-cycle"],
+    )
     def test_walk_covers_what_traceback_shows(
         self, make: Callable[[], BaseException]
     ) -> None:
@@ -102,10 +105,14 @@ class TestCycles:
         ("make", "expected"),
         [
             (self_cause, [("root", None, False), ("cause", 0, True)]),
-            (regroup, [("root", None, False), ("context", 0, False),
-                       ("member", 1, True)]),
-            (two_cycle, [("root", None, False), ("context", 0, False),
-                         ("context", 1, True)]),
+            (
+                regroup,
+                [("root", None, False), ("context", 0, False), ("member", 1, True)],
+            ),
+            (
+                two_cycle,
+                [("root", None, False), ("context", 0, False), ("context", 1, True)],
+            ),
         ],
         ids=["self-cause", "regroup", "two-cycle"],
     )
@@ -116,8 +123,11 @@ class TestCycles:
         got = [(link.via, link.parent, link.cycle) for link in errkit.links(make())]
         assert got == expected
 
-    @pytest.mark.parametrize("make", [self_cause, regroup, two_cycle],
-                             ids=["self-cause", "regroup", "two-cycle"])
+    @pytest.mark.parametrize(
+        "make",
+        [self_cause, regroup, two_cycle],
+        ids=["self-cause", "regroup", "two-cycle"],
+    )
     def test_lookups_terminate(self, make: Callable[[], BaseException]) -> None:
         """Every lookup ends on a cyclic chain and answers."""
         exc = make()
@@ -180,8 +190,9 @@ class TestOrder:
 class TestBarrier:
     def _chain(self) -> errkit.CodedError:
         inner = errkit.NotFoundError("card gone", module="pay", code=10)
-        outer = errkit.barrier(errkit.InternalError("charge failed", module="shop",
-                                                    code=60))
+        outer = errkit.barrier(
+            errkit.InternalError("charge failed", module="shop", code=60)
+        )
         outer.__cause__ = inner
         return outer
 
@@ -194,6 +205,7 @@ class TestBarrier:
         """barriers=False shows the whole chain (for logs)."""
         exc = self._chain()
         assert _labels(list(errkit.walk(exc, barriers=False))) == [
-            "InternalError:charge failed", "NotFoundError:card gone"
+            "InternalError:charge failed",
+            "NotFoundError:card gone",
         ]
         assert [link.exc for link in errkit.links(exc)][1] is exc.__cause__

@@ -41,47 +41,94 @@ class TestFromMapping:
     def test_reads_ranges_and_reserved(self) -> None:
         """Modules (range, description, owner) and reserved ranges are read;
         keys for other layers are left alone."""
-        reg = errkit.load_registry({
-            "reserved": [[900, 999]],
-            "exclude": ["x"],
-            "modules": {"inventory": {"range": [100, 199], "description": "Stock",
-                                      "owner": "team", "paths": ["a"]}},
-        })
+        reg = errkit.load_registry(
+            {
+                "reserved": [[900, 999]],
+                "exclude": ["x"],
+                "modules": {
+                    "inventory": {
+                        "range": [100, 199],
+                        "description": "Stock",
+                        "owner": "team",
+                        "paths": ["a"],
+                    }
+                },
+            }
+        )
         inv = reg.module("inventory")
         assert (inv.start, inv.end, inv.description, inv.owner, inv.defined_at) == (
-            100, 199, "Stock", "team", "<dict> [modules.inventory]"
+            100,
+            199,
+            "Stock",
+            "team",
+            "<dict> [modules.inventory]",
         )
         assert [(r.start, r.end) for r in reg.reserved] == [(900, 999)]
 
     @pytest.mark.parametrize(
         ("table", "message"),
         [
-            ({"modules": {"inv": {"range": "100-199"}}},
-             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got '100-199'")),
-            ({"modules": {"inv": {"range": [199, 100]}}},
-             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got [199, 100]")),
-            ({"modules": {"inv": {"range": [1, True]}}},
-             ("<dict>: modules.inv.range: must be a list of two integers [start, end]"
-             " with 0 <= start <= end, got [1, True]")),
-            ({"modules": {"inv": {}}}, "<dict>: modules.inv.range: is required, got None"),
-            ({"modules": {"inv": {"range": [1, 2], "owner": 7}}},
-             "<dict>: modules.inv.owner: must be a string, got 7"),
-            ({"modules": ["inv"]},
-             "<dict>: modules: must be a table of modules, got ['inv']"),
+            (
+                {"modules": {"inv": {"range": "100-199"}}},
+                (
+                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    " with 0 <= start <= end, got '100-199'"
+                ),
+            ),
+            (
+                {"modules": {"inv": {"range": [199, 100]}}},
+                (
+                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    " with 0 <= start <= end, got [199, 100]"
+                ),
+            ),
+            (
+                {"modules": {"inv": {"range": [1, True]}}},
+                (
+                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    " with 0 <= start <= end, got [1, True]"
+                ),
+            ),
+            (
+                {"modules": {"inv": {}}},
+                "<dict>: modules.inv.range: is required, got None",
+            ),
+            (
+                {"modules": {"inv": {"range": [1, 2], "owner": 7}}},
+                "<dict>: modules.inv.owner: must be a string, got 7",
+            ),
+            (
+                {"modules": ["inv"]},
+                "<dict>: modules: must be a table of modules, got ['inv']",
+            ),
             ({"modules": {"inv": 5}}, "<dict>: modules.inv: must be a table, got 5"),
-            ({"reserved": [900, 999]},
-             ("<dict>: reserved[0]: must be a list of two integers [start, end] with"
-             " 0 <= start <= end, got 900")),
-            ({"reserved": "900-999"},
-             "<dict>: reserved: must be a list of ranges, got '900-999'"),
+            (
+                {"reserved": [900, 999]},
+                (
+                    "<dict>: reserved[0]: must be a list of two integers [start, end] with"
+                    " 0 <= start <= end, got 900"
+                ),
+            ),
+            (
+                {"reserved": "900-999"},
+                "<dict>: reserved: must be a list of ranges, got '900-999'",
+            ),
         ],
-        ids=["range-str", "range-reversed", "range-bool", "range-missing", "owner",
-             "modules-list", "module-int", "reserved-flat", "reserved-str"],
+        ids=[
+            "range-str",
+            "range-reversed",
+            "range-bool",
+            "range-missing",
+            "owner",
+            "modules-list",
+            "module-int",
+            "reserved-flat",
+            "reserved-str",
+        ],
     )
-    def test_bad_values_name_key_and_value(self, table: dict[str, Any],
-                                           message: str) -> None:
+    def test_bad_values_name_key_and_value(
+        self, table: dict[str, Any], message: str
+    ) -> None:
         """A bad value is a ConfigError naming the file, the key and the value."""
         with pytest.raises(errkit.ConfigError) as info:
             errkit.load_registry(table)
@@ -98,8 +145,9 @@ class TestFromMapping:
     def test_overlap_names_both_entries(self) -> None:
         """Overlapping modules in a config name both tables."""
         with pytest.raises(errkit.RangeOverlapError) as info:
-            errkit.load_registry({"modules": {"a": {"range": [100, 199]},
-                                              "b": {"range": [150, 250]}}})
+            errkit.load_registry(
+                {"modules": {"a": {"range": [100, 199]}, "b": {"range": [150, 250]}}}
+            )
         assert str(info.value) == (
             "module 'b' range 150-250 (defined at <dict> [modules.b]) overlaps"
             " module 'a' range 100-199 (defined at <dict> [modules.a])"
@@ -128,21 +176,22 @@ class TestFromFiles:
     def test_directory_prefers_pyproject(self, tmp_path: Path) -> None:
         """A folder is searched: pyproject with [tool.errkit] first."""
         (tmp_path / "pyproject.toml").write_text(_pyproject(TABLE))
-        (tmp_path / "errkit.toml").write_text('[modules.other]\nrange = [1, 2]\n')
+        (tmp_path / "errkit.toml").write_text("[modules.other]\nrange = [1, 2]\n")
         assert [m.name for m in errkit.load_registry(tmp_path).modules] == [
-            "inventory", "billing"
+            "inventory",
+            "billing",
         ]
 
     def test_directory_falls_back_to_errkit_toml(self, tmp_path: Path) -> None:
         """Without [tool.errkit] in the pyproject, errkit.toml is used."""
         (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
-        (tmp_path / "errkit.toml").write_text('[modules.other]\nrange = [1, 2]\n')
+        (tmp_path / "errkit.toml").write_text("[modules.other]\nrange = [1, 2]\n")
         assert [m.name for m in errkit.load_registry(tmp_path).modules] == ["other"]
 
     def test_bad_value_in_file_names_file(self, tmp_path: Path) -> None:
         """An error in a pyproject names the file and the full dotted key."""
         path = tmp_path / "pyproject.toml"
-        path.write_text('[tool.errkit.modules.inv]\nrange = [100]\n')
+        path.write_text("[tool.errkit.modules.inv]\nrange = [100]\n")
         with pytest.raises(errkit.ConfigError) as info:
             errkit.load_registry(path)
         assert str(info.value) == (
@@ -154,8 +203,11 @@ class TestFromFiles:
         """Unparsable TOML is a ConfigError naming the file."""
         path = tmp_path / "errkit.toml"
         path.write_text("[modules\n")
-        with pytest.raises(errkit.ConfigError, match=rf"^{path}: <file>: is not "
-                           "valid TOML, got "):
+        with pytest.raises(
+            errkit.ConfigError,
+            match=rf"^{path}: <file>: is not "
+            "valid TOML, got ",
+        ):
             errkit.load_registry(path)
 
     def test_missing_file(self, tmp_path: Path) -> None:
@@ -186,8 +238,9 @@ class TestFromFiles:
 
 
 class TestConfigureRegistry:
-    def test_configure_checks_declared_classes(self,
-                                               fresh_registry: errkit.Registry) -> None:
+    def test_configure_checks_declared_classes(
+        self, fresh_registry: errkit.Registry
+    ) -> None:
         """configure_registry installs the ranges and checks declared classes."""
 
         class Stray(errkit.ConflictError, module="inventory", code=250):
@@ -197,6 +250,8 @@ class TestConfigureRegistry:
             errkit.configure_registry({"modules": {"inventory": {"range": [100, 199]}}})
         assert errkit.get_registry() is fresh_registry
 
-        reg = errkit.configure_registry({"modules": {"inventory": {"range": [200, 299]}}})
+        reg = errkit.configure_registry(
+            {"modules": {"inventory": {"range": [200, 299]}}}
+        )
         assert errkit.get_registry() is reg
         assert reg.lookup("inventory", 250).cls is Stray  # type: ignore[union-attr]

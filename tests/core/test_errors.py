@@ -112,8 +112,9 @@ class TestStrAndArgs:
 
     def test_oserror_fields_parsed(self) -> None:
         """OSError-based types parse errno, strerror and filename as the builtin."""
-        err = errkit.CodedFileNotFoundError(2, "No such file", "a.txt", code=3,
-                                            module="fs")
+        err = errkit.CodedFileNotFoundError(
+            2, "No such file", "a.txt", code=3, module="fs"
+        )
         assert (err.errno, err.strerror, err.filename) == (2, "No such file", "a.txt")
         assert str(err) == "[Errno 2] No such file: 'a.txt'"
 
@@ -125,8 +126,11 @@ class TestStrAndArgs:
     def test_str_not_overridden(self) -> None:
         """No coded type defines __str__ (the builtin's is used)."""
         for cls, _ in ALL_TYPES:
-            assert all("__str__" not in vars(c) for c in cls.__mro__
-                       if issubclass(c, errkit.CodedError))
+            assert all(
+                "__str__" not in vars(c)
+                for c in cls.__mro__
+                if issubclass(c, errkit.CodedError)
+            )
 
 
 class OutOfStock(errkit.ConflictError, module="inventory", code=120):
@@ -138,7 +142,11 @@ class TestDeclaredKinds:
         """A declared kind carries module, code and its category defaults."""
         err = OutOfStock("no stock for sku-1")
         assert (err.module, err.code, err.category, err.severity, err.retryable) == (
-            "inventory", 120, Category.CONFLICT, Severity.WARNING, False
+            "inventory",
+            120,
+            Category.CONFLICT,
+            Severity.WARNING,
+            False,
         )
         assert err.code_str == "inventory:120"
 
@@ -162,8 +170,13 @@ class TestDeclaredKinds:
     def test_class_overrides_severity_and_retryable(self) -> None:
         """Class keywords override the category defaults."""
 
-        class Flaky(errkit.ConflictError, module="m", code=1, severity="critical",
-                    retryable=True):
+        class Flaky(
+            errkit.ConflictError,
+            module="m",
+            code=1,
+            severity="critical",
+            retryable=True,
+        ):
             pass
 
         assert (Flaky.severity, Flaky.retryable) == (Severity.CRITICAL, True)
@@ -178,7 +191,9 @@ class TestDeclaredKinds:
         """A category given at raise time brings that category's defaults."""
         err = errkit.CodedError("boom", category="external")
         assert (err.category, err.severity, err.retryable) == (
-            Category.EXTERNAL, Severity.ERROR, True
+            Category.EXTERNAL,
+            Severity.ERROR,
+            True,
         )
 
     def test_subclass_inherits_code(self) -> None:
@@ -210,7 +225,8 @@ class TestDeclaredKinds:
         assert str(info.value) == "class Orphan: code=5 needs a module (module=...)"
 
     @pytest.mark.parametrize(
-        ("code", "exc_type"), [("12", TypeError), (-1, ValueError), (True, TypeError)],
+        ("code", "exc_type"),
+        [("12", TypeError), (-1, ValueError), (True, TypeError)],
         ids=["str", "negative", "bool"],
     )
     def test_bad_code_rejected(self, code: object, exc_type: type[Exception]) -> None:
@@ -236,7 +252,9 @@ def Expired_line() -> int:
     """Line of the ``class Expired`` statement in test_registers_at_class_creation."""
     import inspect
 
-    source, start = inspect.getsourcelines(TestDeclaredKinds.test_registers_at_class_creation)
+    source, start = inspect.getsourcelines(
+        TestDeclaredKinds.test_registers_at_class_creation
+    )
     offset = next(i for i, line in enumerate(source) if "class Expired" in line)
     return start + offset
 
@@ -250,12 +268,21 @@ class TestFields:
             (errkit.ConflictError, {"resource_type": "order", "resource_id": "7"}),
             (errkit.UnauthorizedError, {"action": "refund", "reason": "role"}),
             (errkit.StateError, {"state": "shipped", "expected_state": "open"}),
-            (errkit.ExternalError, {"service": "pay", "operation": "charge",
-                                    "retry_after": 2.0}),
+            (
+                errkit.ExternalError,
+                {"service": "pay", "operation": "charge", "retry_after": 2.0},
+            ),
             (errkit.InternalError, {"component": "ledger"}),
             (errkit.TimeoutError, {"operation": "charge", "duration": 5.0}),
-            (errkit.RateLimitError, {"limit": 100, "remaining": 0,
-                                     "reset_at": 1700000000, "retry_after": 30}),
+            (
+                errkit.RateLimitError,
+                {
+                    "limit": 100,
+                    "remaining": 0,
+                    "reset_at": 1700000000,
+                    "retry_after": 30,
+                },
+            ),
         ],
         ids=_name,
     )
@@ -274,8 +301,9 @@ class TestFields:
 
     def test_explicit_context_wins_over_field(self) -> None:
         """context= and fields merge; context= wins on the same key."""
-        err = errkit.NotFoundError("x", resource_id="7", context={"resource_id": "8",
-                                                                  "tenant": "t"})
+        err = errkit.NotFoundError(
+            "x", resource_id="7", context={"resource_id": "8", "tenant": "t"}
+        )
         assert err.context == {"resource_id": "8", "tenant": "t"}
 
     def test_field_assignment_goes_to_context(self) -> None:
@@ -288,14 +316,16 @@ class TestFields:
 class TestSafeDetails:
     def test_context_sensitive_by_default(self) -> None:
         """Only the class's safe fields show in safe_context()."""
-        err = errkit.NotFoundError("x", resource_type="order", resource_id="7",
-                                   context={"email": "a@b.c"})
+        err = errkit.NotFoundError(
+            "x", resource_type="order", resource_id="7", context={"email": "a@b.c"}
+        )
         assert err.safe_context() == {"resource_type": "order"}
 
     def test_raise_declares_safe_keys(self) -> None:
         """safe= at raise time adds keys to the class's safe ones."""
-        err = errkit.NotFoundError("x", resource_type="order", resource_id="7",
-                                   safe=["resource_id"])
+        err = errkit.NotFoundError(
+            "x", resource_type="order", resource_id="7", safe=["resource_id"]
+        )
         assert err.safe_context() == {"resource_type": "order", "resource_id": "7"}
 
     def test_class_declares_safe_keys(self) -> None:
@@ -310,7 +340,9 @@ class TestSafeDetails:
 
     def test_safe_message_hides_internal(self) -> None:
         """An internal error's message never reaches clients; others' do."""
-        assert errkit.InternalError("db password wrong").safe_message == "internal error"
+        assert (
+            errkit.InternalError("db password wrong").safe_message == "internal error"
+        )
         assert errkit.NotFoundError("order 7 not found").safe_message == (
             "order 7 not found"
         )
@@ -318,14 +350,16 @@ class TestSafeDetails:
     def test_public_message_class_keyword(self) -> None:
         """public_message= sets what clients see."""
 
-        class Down(errkit.InternalError, module="m", code=60,
-                   public_message="try again later"):
+        class Down(
+            errkit.InternalError, module="m", code=60, public_message="try again later"
+        ):
             pass
 
         assert Down("pool exhausted").safe_message == "try again later"
 
-    @pytest.mark.parametrize("cls", [errkit.RateLimitError, errkit.ExternalError],
-                             ids=_name)
+    @pytest.mark.parametrize(
+        "cls", [errkit.RateLimitError, errkit.ExternalError], ids=_name
+    )
     def test_retry_after(self, cls: type[errkit.CodedError]) -> None:
         """Rate-limit and external errors carry a retry_after, safe to show."""
         err = cls("busy", retry_after=30)
@@ -354,14 +388,21 @@ class TestCodedForm:
         [("a", 1, "a:1"), ("a", None, "a"), (None, 1, "1"), (None, None, "")],
         ids=["both", "module", "code", "neither"],
     )
-    def test_code_str(self, module: str | None, code: int | None, expected: str) -> None:
+    def test_code_str(
+        self, module: str | None, code: int | None, expected: str
+    ) -> None:
         """code_str degrades to what is known."""
         assert errkit.CodedError("x", module=module, code=code).code_str == expected
 
     def test_to_dict(self) -> None:
         """to_dict gives the whole coded form as plain data."""
-        err = errkit.NotFoundError("order 7 not found", module="orders", code=110,
-                                   resource_type="order", resource_id="7")
+        err = errkit.NotFoundError(
+            "order 7 not found",
+            module="orders",
+            code=110,
+            resource_type="order",
+            resource_id="7",
+        )
         err.__cause__ = KeyError(7)
         assert err.to_dict() == {
             "type": "errkit.NotFoundError",
@@ -389,10 +430,14 @@ class TestCoded:
 
     @pytest.mark.parametrize(
         ("builtin", "cls"),
-        [(Exception, errkit.CodedError), (ValueError, errkit.ValidationError),
-         (LookupError, errkit.NotFoundError), (RuntimeError, errkit.InternalError),
-         (PermissionError, errkit.UnauthorizedError),
-         (builtins.TimeoutError, errkit.TimeoutError)],
+        [
+            (Exception, errkit.CodedError),
+            (ValueError, errkit.ValidationError),
+            (LookupError, errkit.NotFoundError),
+            (RuntimeError, errkit.InternalError),
+            (PermissionError, errkit.UnauthorizedError),
+            (builtins.TimeoutError, errkit.TimeoutError),
+        ],
         ids=_name,
     )
     def test_category_builtins_give_category_types(
@@ -416,7 +461,9 @@ class TestCoded:
 
     def test_rejects_non_exception(self) -> None:
         """coded() of something that is not an Exception class is a TypeError."""
-        with pytest.raises(TypeError, match=r"^builtin must be an Exception subclass, got 3$"):
+        with pytest.raises(
+            TypeError, match=r"^builtin must be an Exception subclass, got 3$"
+        ):
             errkit.coded(3)  # type: ignore[arg-type]
 
     def test_user_subclass_of_named_type(self) -> None:
@@ -432,15 +479,17 @@ class TestCoded:
 class TestSentinelAncestry:
     @pytest.mark.parametrize(
         ("cls", "sentinel"),
-        [(errkit.ValidationError, sentinels.InvalidInput),
-         (errkit.NotFoundError, sentinels.NotFound),
-         (errkit.ConflictError, sentinels.Conflict),
-         (errkit.UnauthorizedError, sentinels.Unauthorized),
-         (errkit.StateError, sentinels.InvalidState),
-         (errkit.ExternalError, sentinels.ExternalService),
-         (errkit.InternalError, sentinels.Internal),
-         (errkit.TimeoutError, sentinels.Timeout),
-         (errkit.RateLimitError, sentinels.RateLimitExceeded)],
+        [
+            (errkit.ValidationError, sentinels.InvalidInput),
+            (errkit.NotFoundError, sentinels.NotFound),
+            (errkit.ConflictError, sentinels.Conflict),
+            (errkit.UnauthorizedError, sentinels.Unauthorized),
+            (errkit.StateError, sentinels.InvalidState),
+            (errkit.ExternalError, sentinels.ExternalService),
+            (errkit.InternalError, sentinels.Internal),
+            (errkit.TimeoutError, sentinels.Timeout),
+            (errkit.RateLimitError, sentinels.RateLimitExceeded),
+        ],
         ids=_name,
     )
     def test_category_type_is_its_sentinel(

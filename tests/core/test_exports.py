@@ -13,8 +13,11 @@ class TestExports:
     def test_core_all_matches_public_names(self) -> None:
         """errkit.core.__all__ is sorted and is exactly its public attributes."""
         public = {n for n in vars(errkit.core) if not n.startswith("_")}
-        submodules = {n for n in public if type(getattr(errkit.core, n)).__name__
-                      == "module" and n != "sentinels"}
+        submodules = {
+            n
+            for n in public
+            if type(getattr(errkit.core, n)).__name__ == "module" and n != "sentinels"
+        }
         assert errkit.core.__all__ == sorted(errkit.core.__all__)
         assert set(errkit.core.__all__) == public - submodules - {"annotations"}
 
@@ -41,20 +44,44 @@ class TestExports:
         """Every public eager attribute of errkit is in __all__."""
         public = {n for n in vars(errkit) if not n.startswith("_")}
         modules = {n for n in public if type(getattr(errkit, n)).__name__ == "module"}
-        stray = public - set(errkit.__all__) - modules - {"annotations", "importlib",
-                                                           "Any"}
+        stray = (
+            public - set(errkit.__all__) - modules - {"annotations", "importlib", "Any"}
+        )
         assert stray == set()
 
     def test_contract_names(self) -> None:
         """The names docs/ARCHITECTURE.md promises exist with those spellings."""
         for name in [
-            "CodedError", "ValidationError", "NotFoundError", "ConflictError",
-            "UnauthorizedError", "StateError", "ExternalError", "InternalError",
-            "TimeoutError", "RateLimitError", "coded", "CodedKeyError",
-            "CodedIndexError", "CodedTypeError", "CodedAttributeError", "CodedOSError",
-            "CodedFileNotFoundError", "CodedFileExistsError", "CodedConnectionError",
-            "find", "has", "code_of", "category_of", "is_retryable", "root_cause",
-            "walk", "wrap", "Category", "Severity", "sentinels",
+            "CodedError",
+            "ValidationError",
+            "NotFoundError",
+            "ConflictError",
+            "UnauthorizedError",
+            "StateError",
+            "ExternalError",
+            "InternalError",
+            "TimeoutError",
+            "RateLimitError",
+            "coded",
+            "CodedKeyError",
+            "CodedIndexError",
+            "CodedTypeError",
+            "CodedAttributeError",
+            "CodedOSError",
+            "CodedFileNotFoundError",
+            "CodedFileExistsError",
+            "CodedConnectionError",
+            "find",
+            "has",
+            "code_of",
+            "category_of",
+            "is_retryable",
+            "root_cause",
+            "walk",
+            "wrap",
+            "Category",
+            "Severity",
+            "sentinels",
         ]:
             assert name in errkit.__all__, name
 
@@ -68,12 +95,20 @@ class TestExports:
             "print(' '.join(m for m in ('asyncio', 'prometheus_client', 'libcst',"
             " 'click', 'rich', 'concurrent.futures') if m in sys.modules))\n"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                             text=True, check=True).stdout.splitlines()
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
         assert out[0].split() == [
-            "errkit", "errkit.core", "errkit.core._categories", "errkit.core._chain",
-            "errkit.core._config", "errkit.core._errors", "errkit.core._exceptions",
-            "errkit.core._registry", "errkit.core._sentinels", "errkit.core._wrapping",
+            "errkit",
+            "errkit.core",
+            "errkit.core._categories",
+            "errkit.core._chain",
+            "errkit.core._config",
+            "errkit.core._errors",
+            "errkit.core._exceptions",
+            "errkit.core._registry",
+            "errkit.core._sentinels",
+            "errkit.core._wrapping",
             "errkit.sentinels",
         ]
         assert out[1:] == [""]

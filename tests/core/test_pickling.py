@@ -47,8 +47,9 @@ class Unpicklable(Exception):
 
 
 def _br09_error() -> errkit.NotFoundError:
-    err = errkit.NotFoundError("order missing", module="orders", code=404,
-                               context={"order_id": 7})
+    err = errkit.NotFoundError(
+        "order missing", module="orders", code=404, context={"order_id": 7}
+    )
     err.__cause__ = KeyError(7)
     return err
 
@@ -59,10 +60,21 @@ def _same(back: BaseException, err: BaseException) -> None:
     assert back.args == err.args
     if isinstance(err, errkit.CodedError):
         assert isinstance(back, errkit.CodedError)
-        assert (back.module, back.code, back.category, back.severity,
-                back.retryable, back.context) == (
-            err.module, err.code, err.category, err.severity, err.retryable,
-            err.context)
+        assert (
+            back.module,
+            back.code,
+            back.category,
+            back.severity,
+            back.retryable,
+            back.context,
+        ) == (
+            err.module,
+            err.code,
+            err.category,
+            err.severity,
+            err.retryable,
+            err.context,
+        )
 
 
 def _raise_in_child(kind: str) -> None:
@@ -116,17 +128,29 @@ class TestRoundTrip:
     @pytest.mark.parametrize(
         "err",
         [
-            errkit.ValidationError("bad qty", module="m", code=1, field="qty",
-                                   value=-1, safe=["value"]),
+            errkit.ValidationError(
+                "bad qty", module="m", code=1, field="qty", value=-1, safe=["value"]
+            ),
             errkit.CodedKeyError("sku-1", module="catalog", code=11),
             errkit.CodedFileNotFoundError(2, "No such file", "a.txt"),
             errkit.coded(KeyError, "conflict")("k", module="m", code=2),
-            errkit.TimeoutError("slow", operation="charge", duration=5.0,
-                                retryable=False, severity="critical"),
+            errkit.TimeoutError(
+                "slow",
+                operation="charge",
+                duration=5.0,
+                retryable=False,
+                severity="critical",
+            ),
             errkit.CodedError("boom", category="external"),
         ],
-        ids=["validation", "coded-key", "file-not-found", "coded-with-category",
-             "timeout-overrides", "adhoc-category"],
+        ids=[
+            "validation",
+            "coded-key",
+            "file-not-found",
+            "coded-with-category",
+            "timeout-overrides",
+            "adhoc-category",
+        ],
     )
     @pytest.mark.parametrize("protocol", PROTOCOLS, ids=lambda p: f"p{p}")
     def test_every_kind(self, err: errkit.CodedError, protocol: int) -> None:
@@ -152,7 +176,8 @@ class TestRoundTrip:
         snap = back.__cause__
         assert isinstance(snap, errkit.CauseSnapshot)
         assert (snap.type_name, str(snap)) == (
-            f"{__name__}.Unpicklable", "backend said no"
+            f"{__name__}.Unpicklable",
+            "backend said no",
         )
         assert snap.traceback_text.endswith(
             f"{__name__}.Unpicklable: backend said no\n"
@@ -167,7 +192,9 @@ class TestRoundTrip:
         err.__cause__ = middle
         back = pickle.loads(pickle.dumps(err))
         assert [(type(e).__name__, str(e)) for e in errkit.walk(back)] == [
-            ("InternalError", "outer"), ("KeyError", "'middle'"), ("ValueError", "inner")
+            ("InternalError", "outer"),
+            ("KeyError", "'middle'"),
+            ("ValueError", "inner"),
         ]
 
     def test_cycle_survives(self) -> None:
@@ -190,10 +217,11 @@ class TestProcessPool:
     @pytest.mark.parametrize(
         ("kind", "expected"),
         [
-            ("quota", (QuotaExceeded, "quota exceeded", "billing:80",
-                       {"limit": 10})),
-            ("locked", (TenantLocked, "tenant acme locked since monday",
-                        "tenants:40", {})),
+            ("quota", (QuotaExceeded, "quota exceeded", "billing:80", {"limit": 10})),
+            (
+                "locked",
+                (TenantLocked, "tenant acme locked since monday", "tenants:40", {}),
+            ),
             ("key", (errkit.CodedKeyError, "'sku-1'", "catalog:11", {})),
         ],
         ids=["required-param", "keyword-only", "coded-key"],
@@ -214,5 +242,6 @@ class TestProcessPool:
         assert isinstance(cause, errkit.CauseSnapshot)
         assert errkit.find(exc, errkit.CauseSnapshot) is cause
         assert (cause.type_name, str(cause)) == (
-            f"{__name__}.Unpicklable", "backend said no"
+            f"{__name__}.Unpicklable",
+            "backend said no",
         )

@@ -17,8 +17,14 @@ from errkit import Registry
 def registry() -> Registry:
     """A registry with inventory 100-199, billing 200-299 and 900-999 reserved."""
     reg = Registry()
-    reg.add_module("inventory", 100, 199, description="Stock", owner="team-stock",
-                   defined_at="pyproject.toml [tool.errkit.modules.inventory]")
+    reg.add_module(
+        "inventory",
+        100,
+        199,
+        description="Stock",
+        owner="team-stock",
+        defined_at="pyproject.toml [tool.errkit.modules.inventory]",
+    )
     reg.add_module("billing", 200, 299, defined_at="cfg:billing")
     reg.reserve(900, 999, defined_at="cfg:reserved")
     return reg
@@ -53,8 +59,11 @@ class TestRanges:
 
     def test_reserved_overlapping_module(self, registry: Registry) -> None:
         """A reserved range may not cover a module's range."""
-        with pytest.raises(errkit.RangeOverlapError, match=r"^reserved range 250-260 "
-                           r"overlaps module 'billing' range 200-299"):
+        with pytest.raises(
+            errkit.RangeOverlapError,
+            match=r"^reserved range 250-260 "
+            r"overlaps module 'billing' range 200-299",
+        ):
             registry.reserve(250, 260)
 
     def test_duplicate_module(self, registry: Registry) -> None:
@@ -98,12 +107,18 @@ class TestRanges:
 
     @pytest.mark.parametrize(
         ("code", "module", "block"),
-        [(113, None, "not_found"), (100, "inventory", "validation"),
-         (289, None, "rate_limit"), (1013, None, "not_found"), (995, None, "reserved")],
+        [
+            (113, None, "not_found"),
+            (100, "inventory", "validation"),
+            (289, None, "rate_limit"),
+            (1013, None, "not_found"),
+            (995, None, "reserved"),
+        ],
         ids=lambda v: str(v),
     )
-    def test_block_of(self, registry: Registry, code: int, module: str | None,
-                      block: str) -> None:
+    def test_block_of(
+        self, registry: Registry, code: int, module: str | None, block: str
+    ) -> None:
         """Which category block a code belongs to, by its offset in its range."""
         assert registry.block_of(code, module).name == block
 
@@ -125,7 +140,9 @@ class TestRegisteredCodes:
         reg = registry.lookup("inventory", 120)
         assert reg is not None
         assert (reg.cls, reg.code_str, reg.defined_at) == (
-            OutOfStock, "inventory:120", "shop/errors.py:3"
+            OutOfStock,
+            "inventory:120",
+            "shop/errors.py:3",
         )
 
     def test_out_of_range_names_class_and_module(self, registry: Registry) -> None:
@@ -145,8 +162,11 @@ class TestRegisteredCodes:
 
     def test_reserved_code_rejected(self, registry: Registry) -> None:
         """A code in a reserved range is rejected."""
-        with pytest.raises(errkit.CodeOutOfRangeError, match=r"is inside reserved "
-                           r"range 900-999 \(defined at cfg:reserved\)$"):
+        with pytest.raises(
+            errkit.CodeOutOfRangeError,
+            match=r"is inside reserved "
+            r"range 900-999 \(defined at cfg:reserved\)$",
+        ):
             registry.register(ValueError, "ops", 901)
 
     def test_check_code(self, registry: Registry) -> None:
@@ -164,8 +184,10 @@ class TestRegisteredCodes:
         """Declaring a range re-checks codes registered before it."""
         reg = Registry()
         reg.register(KeyError, "inventory", 250)
-        with pytest.raises(errkit.CodeOutOfRangeError,
-                           match=r"^error code inventory:250 of class 'builtins.KeyError'"):
+        with pytest.raises(
+            errkit.CodeOutOfRangeError,
+            match=r"^error code inventory:250 of class 'builtins.KeyError'",
+        ):
             reg.add_module("inventory", 100, 199)
 
     def test_codes_sorted(self, registry: Registry) -> None:
@@ -174,7 +196,9 @@ class TestRegisteredCodes:
         registry.register(ValueError, "billing", 201)
         registry.register(TypeError, "inventory", 101)
         assert [r.code_str for r in registry.codes()] == [
-            "billing:201", "inventory:101", "inventory:130"
+            "billing:201",
+            "inventory:101",
+            "inventory:130",
         ]
         assert [r.code_str for r in registry.codes("billing")] == ["billing:201"]
 
@@ -205,9 +229,12 @@ class TestClassRegistration:
     def test_out_of_range_at_class_creation(self, fresh_registry: Registry) -> None:
         """With ranges configured, an out-of-range class fails at creation."""
         fresh_registry.add_module("inventory", 100, 199)
-        with pytest.raises(errkit.CodeOutOfRangeError, match=r"^error code "
-                           r"inventory:250 of class .*Stray.* is outside module "
-                           r"'inventory' range 100-199$"):
+        with pytest.raises(
+            errkit.CodeOutOfRangeError,
+            match=r"^error code "
+            r"inventory:250 of class .*Stray.* is outside module "
+            r"'inventory' range 100-199$",
+        ):
 
             class Stray(errkit.ConflictError, module="inventory", code=250):
                 pass
@@ -216,12 +243,14 @@ class TestClassRegistration:
         self, fresh_registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Importing a module again re-creates its classes without a clash."""
-        (tmp_path / "shop_kinds.py").write_text(textwrap.dedent("""
+        (tmp_path / "shop_kinds.py").write_text(
+            textwrap.dedent("""
             import errkit
 
             class OutOfStock(errkit.ConflictError, module="shop", code=20):
                 pass
-        """))
+        """)
+        )
         monkeypatch.syspath_prepend(str(tmp_path))
         first = importlib.import_module("shop_kinds")
         second = importlib.reload(first)

@@ -9,12 +9,34 @@ from errkit import sentinels
 
 #: The kinds the issue lists, by the names errkit gives them.
 REQUIRED = [
-    "NotFound", "AlreadyExists", "InvalidInput", "Unauthorized", "Forbidden",
-    "Timeout", "Unavailable", "Expired", "Revoked", "Locked", "InvalidState",
-    "InvalidSignature", "VerificationFailed", "RateLimitExceeded", "QuotaExceeded",
-    "MaxRetriesExceeded", "Canceled", "DeadlineExceeded", "NotImplementedYet",
-    "Conflict", "PreconditionFailed", "Unsupported", "InvalidParams",
-    "MissingRequired", "OutOfRange", "InvalidFormat", "ExternalService", "Network",
+    "NotFound",
+    "AlreadyExists",
+    "InvalidInput",
+    "Unauthorized",
+    "Forbidden",
+    "Timeout",
+    "Unavailable",
+    "Expired",
+    "Revoked",
+    "Locked",
+    "InvalidState",
+    "InvalidSignature",
+    "VerificationFailed",
+    "RateLimitExceeded",
+    "QuotaExceeded",
+    "MaxRetriesExceeded",
+    "Canceled",
+    "DeadlineExceeded",
+    "NotImplementedYet",
+    "Conflict",
+    "PreconditionFailed",
+    "Unsupported",
+    "InvalidParams",
+    "MissingRequired",
+    "OutOfRange",
+    "InvalidFormat",
+    "ExternalService",
+    "Network",
     "ConnectionFailed",
 ]
 
@@ -52,8 +74,9 @@ class TestMixing:
         """A coded kind with a sentinel base is caught by ``except <sentinel>``
         and by its builtin."""
 
-        class TokenExpired(errkit.UnauthorizedError, sentinels.Expired,
-                           module="auth", code=31):
+        class TokenExpired(
+            errkit.UnauthorizedError, sentinels.Expired, module="auth", code=31
+        ):
             pass
 
         with pytest.raises(sentinels.Expired):

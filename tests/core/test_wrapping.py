@@ -12,8 +12,7 @@ import errkit
 from errkit import Category, Severity, sentinels
 
 
-class CardExpired(errkit.ValidationError, sentinels.Expired, module="billing",
-                  code=7):
+class CardExpired(errkit.ValidationError, sentinels.Expired, module="billing", code=7):
     """A kind that is also the Expired sentinel."""
 
 
@@ -40,8 +39,16 @@ class TestFind:
             (Category.VALIDATION, "CardExpired"),
             (lambda e: str(e) == "checkout failed", "RuntimeError"),
         ],
-        ids=["class", "sentinel", "builtin", "tuple", "code-str", "code-int",
-             "category", "predicate"],
+        ids=[
+            "class",
+            "sentinel",
+            "builtin",
+            "tuple",
+            "code-str",
+            "code-int",
+            "category",
+            "predicate",
+        ],
     )
     def test_find_by_each_kind_of_match(self, match: errkit.Match, found: str) -> None:
         """find returns the first error in the chain matching type, sentinel,
@@ -50,7 +57,8 @@ class TestFind:
         assert type(hit).__name__ == found
 
     @pytest.mark.parametrize(
-        "match", [sentinels.Locked, "billing:8", 8, Category.TIMEOUT, OSError],
+        "match",
+        [sentinels.Locked, "billing:8", 8, Category.TIMEOUT, OSError],
         ids=["sentinel", "code-str", "code-int", "category", "builtin"],
     )
     def test_no_match(self, match: errkit.Match) -> None:
@@ -81,8 +89,9 @@ class TestFind:
 
     def test_finds_inside_exception_groups(self) -> None:
         """Group members are searched."""
-        group = ExceptionGroup("batch", [ValueError("a"),
-                                         errkit.NotFoundError("b", module="o", code=1)])
+        group = ExceptionGroup(
+            "batch", [ValueError("a"), errkit.NotFoundError("b", module="o", code=1)]
+        )
         assert errkit.code_of(group) == "o:1"
         assert errkit.has(group, sentinels.NotFound)
 
@@ -149,8 +158,14 @@ class TestExtractors:
             (ConnectionRefusedError("c"), True),
             (ValueError("v"), False),
         ],
-        ids=["coded-timeout", "override", "validation", "builtin-timeout",
-             "builtin-connection", "builtin-value"],
+        ids=[
+            "coded-timeout",
+            "override",
+            "validation",
+            "builtin-timeout",
+            "builtin-connection",
+            "builtin-value",
+        ],
     )
     def test_is_retryable(self, exc: BaseException, retryable: bool) -> None:
         """The first coded error decides; otherwise timeouts and connections retry."""
@@ -178,18 +193,25 @@ class TestWrap:
         wrapped = errkit.wrap(cause, "charging order 7", order_id=7)
         assert wrapped is not None
         assert (str(wrapped), wrapped.context, wrapped.__cause__) == (
-            "charging order 7", {"order_id": 7}, cause
+            "charging order 7",
+            {"order_id": 7},
+            cause,
         )
 
     @pytest.mark.parametrize(
         ("cause", "builtin"),
-        [(KeyError("k"), KeyError), (CardExpired("x"), ValueError),
-         (FileNotFoundError(2, "gone"), FileNotFoundError),
-         (ZeroDivisionError(), ZeroDivisionError), (KeyboardInterrupt(), Exception)],
+        [
+            (KeyError("k"), KeyError),
+            (CardExpired("x"), ValueError),
+            (FileNotFoundError(2, "gone"), FileNotFoundError),
+            (ZeroDivisionError(), ZeroDivisionError),
+            (KeyboardInterrupt(), Exception),
+        ],
         ids=["key", "coded-value", "file-not-found", "zero-division", "base-exception"],
     )
-    def test_wrapper_caught_like_cause(self, cause: BaseException,
-                                       builtin: type[BaseException]) -> None:
+    def test_wrapper_caught_like_cause(
+        self, cause: BaseException, builtin: type[BaseException]
+    ) -> None:
         """The wrapper is caught by an except for the cause's builtin."""
         with pytest.raises(builtin):
             raise errkit.wrap(cause, "context") from cause  # type: ignore[misc]
@@ -200,13 +222,16 @@ class TestWrap:
         wrapped = errkit.wrap(inner, "charging")
         assert wrapped is not None
         assert (wrapped.category, wrapped.severity, wrapped.retryable) == (
-            Category.EXTERNAL, Severity.CRITICAL, True
+            Category.EXTERNAL,
+            Severity.CRITICAL,
+            True,
         )
 
     def test_wrap_with_own_code(self) -> None:
         """A wrapper with its own code reports it first."""
-        wrapped = errkit.wrap(CardExpired("x"), "checkout", module="shop", code=3,
-                              category="state")
+        wrapped = errkit.wrap(
+            CardExpired("x"), "checkout", module="shop", code=3, category="state"
+        )
         assert wrapped is not None
         assert (errkit.code_of(wrapped), wrapped.category) == ("shop:3", Category.STATE)
 
@@ -215,7 +240,8 @@ class TestWrap:
         wrapped = errkit.wrap(KeyError("k"), "lookup")
         assert wrapped is not None
         assert (type(wrapped), wrapped.category) == (
-            errkit.CodedKeyError, Category.NOT_FOUND
+            errkit.CodedKeyError,
+            Category.NOT_FOUND,
         )
 
 
@@ -242,8 +268,9 @@ class TestBarrier:
             try:
                 raise inner
             except CardExpired as e:
-                raise errkit.barrier(errkit.InternalError("payment failed",
-                                                          module="shop", code=60)) from e
+                raise errkit.barrier(
+                    errkit.InternalError("payment failed", module="shop", code=60)
+                ) from e
         except errkit.InternalError as outer:
             assert errkit.code_of(outer) == "shop:60"
             assert not errkit.has(outer, sentinels.Expired)

@@ -88,6 +88,8 @@ def walk(
     while walking does not disturb the walk.
     """
     return iter(chain(exc, barriers=barriers))
+
+
 @dataclass(frozen=True, slots=True)
 class ChainLink:
     """One step of a chain, for formatters that draw it.
@@ -104,9 +106,7 @@ class ChainLink:
     cycle: bool = False
 
 
-def links(
-    exc: BaseException | None, *, barriers: bool = False
-) -> Iterator[ChainLink]:
+def links(exc: BaseException | None, *, barriers: bool = False) -> Iterator[ChainLink]:
     """Every edge of ``exc``'s chain, outermost first, marking back-edges.
 
     Unlike ``walk`` this crosses barriers by default (it is for logs) and yields

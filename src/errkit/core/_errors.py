@@ -191,10 +191,10 @@ class CodedError(Exception):
 
         own = cls.__dict__.get("_fields", ())
         for name in own:
-            if name not in cls.__dict__ or name == "_fields":
+            if name not in cls.__dict__:
                 setattr(cls, name, _field_property(name))
-        inherited = frozenset().union(*(getattr(b, "_all_fields", ()) for b in cls.__bases__))
-        cls._all_fields = inherited | frozenset(own)
+        inherited = [getattr(b, "_all_fields", ()) for b in cls.__bases__]
+        cls._all_fields = frozenset(own).union(*inherited)
 
         if module is not None:
             cls.module = _check_module(module, where)
@@ -357,7 +357,6 @@ class CodedError(Exception):
             value.__cause__ = old
         _CAUSE.__set__(self, value)
 
-
     def __reduce__(self) -> tuple[Any, ...]:
         # Never cls(*args): subclasses may have required or keyword-only __init__
         # parameters. Rebuild with __new__ and restore the state instead; the
@@ -414,8 +413,10 @@ def _parsing_init(self: CodedError, *args: object, **kwargs: Any) -> None:
 
 
 def _type_name(cls: type) -> str:
-    return cls.__qualname__ if cls.__module__ == "builtins" else (
-        f"{cls.__module__}.{cls.__qualname__}"
+    return (
+        cls.__qualname__
+        if cls.__module__ == "builtins"
+        else (f"{cls.__module__}.{cls.__qualname__}")
     )
 
 
@@ -483,7 +484,12 @@ class _Link:
     def __init__(
         self, exc: BaseException, cause: object, context: object, suppress: bool
     ) -> None:
-        self.exc, self.cause, self.context, self.suppress = exc, cause, context, suppress
+        self.exc, self.cause, self.context, self.suppress = (
+            exc,
+            cause,
+            context,
+            suppress,
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_relink, (self.exc, self.cause, self.context, self.suppress))
