@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -185,8 +186,6 @@ class TestMetrics:
 
         async def app(scope: Any, receive: Any, send: Any) -> None:
             seen.append(scope["type"])
-
-        import asyncio
 
         asyncio.run(ProblemMiddleware(app)({"type": "lifespan"}, None, None))
         assert seen == ["lifespan"]
