@@ -399,3 +399,19 @@ class TestInstallUninstall:
         assert done.returncode == 0
         assert "Error in sys.excepthook" not in done.stderr
         assert "Error in threading.excepthook" not in done.stderr
+
+    def test_broken_errkit_internals_still_chain(self, monkeypatch):
+        """If reporting itself blows up (as at shutdown), the hook still chains, once."""
+        from errkit.runtime import hooks
+
+        host = HostHooks()
+        monkeypatch.setattr(threading, "excepthook", host.function())
+        errkit.install_hooks()
+
+        def broken_report(*args: object, **kwargs: object) -> bool:
+            raise RuntimeError("module state torn down")
+
+        monkeypatch.setattr(hooks, "report", broken_report)
+        run_thread(lambda: 1 / 0)
+        assert host.received == [("fn", "ZeroDivisionError")]
+

@@ -22,6 +22,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Coroutine
+from types import CoroutineType
 from typing import Any, TypeVar
 
 from errkit.runtime.handlers import report
@@ -138,7 +139,7 @@ def create_task(
 
     Raises TypeError, as asyncio does, if ``coro`` is not a coroutine.
     """
-    if not asyncio.iscoroutine(coro):
+    if type(coro) is not CoroutineType and not asyncio.iscoroutine(coro):
         msg = f"create_task needs a coroutine, got {coro!r}"
         raise TypeError(msg)
     return asyncio.create_task(_Recovering(coro, context), name=name)
