@@ -165,6 +165,8 @@ class TestMetrics:
         client.get("/boom")  # escapes the handlers: answered by the middleware
         assert counts("unregistered:unregistered", "internal", "error") == 1.0
 
+
+class TestWiring:
     def test_handler_without_middleware(self) -> None:
         """problem_handler alone (no middleware) answers Exception too."""
         app = FastAPI()
