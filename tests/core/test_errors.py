@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import copy
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import errkit
 from errkit import Category, Severity, sentinels
@@ -498,3 +501,38 @@ class TestSentinelAncestry:
         """``except sentinels.X`` catches the category type that means X."""
         with pytest.raises(sentinel):
             raise cls("boom")
+
+
+class TestProperties:
+    @given(
+        args=st.lists(
+            st.one_of(st.text(), st.integers(), st.none(), st.floats(allow_nan=False)),
+            max_size=3,
+        ),
+        pair=st.sampled_from(ALL_TYPES),
+    )
+    def test_str_args_repr_free_equal_builtin(
+        self,
+        args: list[object],
+        pair: tuple[type[errkit.CodedError], type[BaseException]],
+    ) -> None:
+        """For any args, str() and args equal the builtin's with the same args."""
+        cls, builtin = pair
+        err = cls(*args, module="m", code=1)
+        plain = builtin(*args)
+        assert (str(err), err.args) == (str(plain), plain.args)
+
+    @given(pair=st.sampled_from(ALL_TYPES), message=st.text())
+    def test_copy_round_trip(
+        self, pair: tuple[type[errkit.CodedError], type[BaseException]], message: str
+    ) -> None:
+        """copy.deepcopy keeps type, message, code and context."""
+        cls, _ = pair
+        err = cls(message, module="m", code=2, context={"k": [1]})
+        back = copy.deepcopy(err)
+        assert (type(back), str(back), back.code_str, back.context) == (
+            cls,
+            str(err),
+            "m:2",
+            {"k": [1]},
+        )
