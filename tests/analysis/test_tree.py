@@ -105,7 +105,7 @@ class TestCache:
         scan_tree(tmp_path, ToolConfig(root=str(tmp_path)), jobs=1, cache_dir=cache_dir)
         other = parse_config({"namespace": "other"}, root=str(tmp_path))
         scan_tree(tmp_path, other, jobs=1, cache_dir=cache_dir)
-        assert len(list(cache_dir.glob("scan-*.pickle"))) == 2
+        assert len(list(cache_dir.glob("scan-tree-*.pickle"))) == 2
 
     def test_pool_matches_inline(self, tmp_path: Path) -> None:
         """The process pool gives exactly the inline results."""

@@ -93,10 +93,18 @@ class ScanCache:
         self._dirty = True
 
     def save(self) -> None:
-        """Write the entries used in this run, atomically; failures only log."""
+        """Write the cache atomically; failures only log.
+
+        A path seen in this run keeps only the content it has now (older
+        versions are dropped); paths this run did not look at (a scan of a
+        sub-folder) keep their entries.
+        """
         if not self._dirty and len(self._used) == len(self._scans):
             return
-        scans = {k: self._scans[k] for k in self._used if k in self._scans}
+        seen = {path for path, _ in self._used}
+        scans = {
+            k: v for k, v in self._scans.items() if k in self._used or k[0] not in seen
+        }
         stats = {p: s for p, s in self._stats.items() if (p, s[2]) in scans}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

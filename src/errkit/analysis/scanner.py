@@ -17,11 +17,15 @@ import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from errkit.analysis.config import DEFAULT_EXCLUDES, ToolConfig
 from errkit.analysis.sites import FileScan, Skipped, SkipReason
 
-__all__ = ["discover", "scan_file", "scan_source", "scan_tree"]
+if TYPE_CHECKING:
+    from errkit.analysis.cache import ScanCache
+
+__all__ = ["discover", "scan_blobs", "scan_file", "scan_source", "scan_tree"]
 
 Progress = Callable[[int, int], None]
 
@@ -179,7 +183,9 @@ def scan_blobs(
     from errkit.analysis._crossfile import link_tree
     from errkit.analysis.cache import digest
 
-    store = _open_cache(config, cache_dir) if cache else None
+    # past versions live in their own cache file, so the working tree's scans
+    # and the history's do not evict each other
+    store = _open_cache(config, cache_dir, "history") if cache else None
     scans = []
     for rel, data in blobs:
         key = digest(data)
@@ -197,7 +203,9 @@ def scan_blobs(
 # ----------------------------------------------------------------- internals
 
 
-def _open_cache(config: ToolConfig, cache_dir: str | Path | None):  # type: ignore[no-untyped-def]
+def _open_cache(
+    config: ToolConfig, cache_dir: str | Path | None, kind: str = "tree"
+) -> ScanCache:
     from errkit.analysis.cache import ScanCache, cache_key
 
     folder = (
@@ -205,7 +213,7 @@ def _open_cache(config: ToolConfig, cache_dir: str | Path | None):  # type: igno
         or os.environ.get("ERRKIT_CACHE_DIR")
         or (Path(config.root) / ".errkit_cache")
     )
-    return ScanCache(folder, cache_key(config.fingerprint()))
+    return ScanCache(folder, f"{kind}-{cache_key(config.fingerprint())}")
 
 
 def _scan_many(
