@@ -415,3 +415,17 @@ class TestInstallUninstall:
         run_thread(lambda: 1 / 0)
         assert host.received == [("fn", "ZeroDivisionError")]
 
+    def test_sys_excepthook_chains_to_a_partial(self, monkeypatch, errkit_log):
+        """sys.excepthook: a partial host hook is called once; errkit logs once."""
+        seen: list[tuple[str, str]] = []
+
+        def host(tag: str, exc_type: type, exc: BaseException, tb: object) -> None:
+            seen.append((tag, exc_type.__name__))
+
+        monkeypatch.setattr(sys, "excepthook", functools.partial(host, "crash"))
+        errkit.install_hooks()
+        err = LookupError("order 7")
+        sys.excepthook(LookupError, err, None)
+        sys.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+        assert seen == [("crash", "LookupError"), ("crash", "KeyboardInterrupt")]
+        assert errkit_log.failure_excs() == [err]

@@ -21,6 +21,7 @@ the error (each failure is reported once) but counts nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -105,6 +106,7 @@ class _Counters:
         child.inc()
 
     def bind(self, key: Hashable, labels: Labels) -> tuple[Any, Any]:
+        """The children for ``labels``, cached under ``key`` while there is room."""
         errors = self.errors.labels(
             labels.module, labels.code, labels.category, labels.severity
         )
@@ -130,10 +132,9 @@ class _Counters:
     def unregister(self) -> None:
         """Remove the counters from their registry (before reconfiguring)."""
         for counter in (self.errors, self.panics, self.retryable):
-            try:
+            # already gone if the registry was cleared behind errkit's back
+            with contextlib.suppress(KeyError):
                 self.registry.unregister(counter)
-            except KeyError:  # already gone, e.g. the registry was replaced
-                pass
 
 
 class _Config:
