@@ -153,7 +153,7 @@ class TestPrimaryError:
         assert asyncio.run(main()) is first
 
     def test_cancellation_cleanup_error_listed_first_is_skipped(self):
-        """An error raised while handling a CancelledError is set aside even if first."""
+        """An error raised while handling a cancellation is set aside, even first."""
         try:
             try:
                 raise asyncio.CancelledError

@@ -1,4 +1,4 @@
-"""Global hooks: chaining, idempotence, removal, shutdown safety (BR-02, BR-04, BR-05)."""
+"""Global hooks: chaining, idempotence, removal, shutdown (BR-02, BR-04, BR-05)."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ class TestThreadingHookBR05:
         )
 
     def test_partial_is_not_mistaken_for_the_default(self, monkeypatch):
-        """A partial's __module__ is 'functools'; it is still called (only identity counts)."""
+        """A partial (__module__ 'functools') is still called: identity rules."""
         host = HostHooks()
         hook = host.partial()
         assert hook.__module__ == "functools"  # type: ignore[attr-defined]
@@ -112,7 +112,7 @@ class TestThreadingHookBR05:
         ]
 
     def test_default_hook_skipped_only_when_errkit_logged(self, monkeypatch, capsys):
-        """With the stdlib default before errkit, a crash is logged once, not printed twice."""
+        """With the stdlib default before errkit, a crash is logged, not printed."""
         monkeypatch.setattr(threading, "excepthook", threading.__excepthook__)
         errkit.install_hooks()
         run_thread(lambda: 1 / 0)
@@ -155,14 +155,15 @@ class TestThreadSubclassesBR04:
         assert calls == ["crasher"]
 
     def test_with_recovered_thread(self, monkeypatch, errkit_log, metrics_registry):
-        """Based on RecoveredThread: same record and count; the failure goes no further."""
+        """On RecoveredThread: same record and count; the failure goes no further."""
         calls: list[str] = []
         monkeypatch.setattr(threading, "excepthook", lambda args: calls.append("host"))
 
         class Poller(errkit.RecoveredThread, context="feeds:poll"):
             def __init__(self, out: list[str]) -> None:
                 super().__init__(name="poller")
-                self.run = lambda: out.append("poll once")  # type: ignore[method-assign]
+                poll: Any = lambda: out.append("poll once")
+                self.run = poll
 
         class Crasher(errkit.RecoveredThread, context="feeds:crash"):
             def __init__(self) -> None:
@@ -225,7 +226,7 @@ class TestLoopHandlerBR02:
         )
 
     def test_failing_callback_through_the_loop(self, errkit_log):
-        """A raising call_soon callback reaches errkit through the default handler slot."""
+        """A raising call_soon callback reaches errkit through the loop handler."""
         err = KeyError("cb")
 
         def callback() -> None:
@@ -299,7 +300,7 @@ class TestInstallUninstall:
         assert errkit_log.failures() == []
 
     def test_reinstall_after_replacement_does_not_loop(self, monkeypatch):
-        """Re-installing over a chain that still holds an old errkit hook calls each once."""
+        """Re-installing over a chain holding an old errkit hook calls each once."""
         host = HostHooks()
         monkeypatch.setattr(threading, "excepthook", host.function())
         errkit.install_hooks()
@@ -326,7 +327,7 @@ class TestInstallUninstall:
         )
 
     def test_unraisable_is_recorded_and_chained(self, monkeypatch, errkit_log):
-        """An exception in __del__ reaches errkit and the previous unraisable hook once."""
+        """An exception in __del__ reaches errkit and the previous hook once."""
         seen: list[str] = []
         monkeypatch.setattr(
             sys, "unraisablehook", lambda u: seen.append(u.exc_type.__name__)
@@ -357,7 +358,7 @@ class TestInstallUninstall:
         assert "errkit" not in done.stderr
 
     def test_uncaught_error_at_top_level(self):
-        """An uncaught error is logged once by errkit, and the default is not repeated."""
+        """An uncaught error is logged once by errkit; the default is skipped."""
         script = textwrap.dedent(
             """
             import logging, errkit
@@ -401,7 +402,7 @@ class TestInstallUninstall:
         assert "Error in threading.excepthook" not in done.stderr
 
     def test_broken_errkit_internals_still_chain(self, monkeypatch):
-        """If reporting itself blows up (as at shutdown), the hook still chains, once."""
+        """If reporting blows up (as at shutdown), the hook still chains, once."""
         from errkit.runtime import hooks
 
         host = HostHooks()

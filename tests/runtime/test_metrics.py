@@ -116,7 +116,7 @@ class TestCardinalityBR14:
         ids=["ValueError", "KeyError", "RuntimeError", "ConnectionResetError"],
     )
     def test_uncoded_exceptions(self, exc, category, severity, metrics_registry):
-        """An uncoded exception counts in the fixed bucket with its builtin's category."""
+        """An uncoded exception counts in the fixed bucket, its builtin's category."""
         assert errkit.record(exc) is True
         assert metrics_registry.series("errors_total") == [
             {
@@ -277,7 +277,7 @@ class TestLazyImport:
     """prometheus_client is loaded by the first record, never by `import errkit`."""
 
     def test_import_errkit_does_not_import_prometheus(self):
-        """Importing errkit and touching runtime names leaves prometheus_client unloaded."""
+        """Importing errkit and touching runtime names leaves prometheus_client out."""
         script = textwrap.dedent(
             """
             import sys, errkit

@@ -50,7 +50,7 @@ def _on_done(
             report(exc, context=context, source="task", name=future.get_name())
         else:
             report(exc, context=context, source="future")
-    except Exception:  # a done-callback must not change the future's outcome
+    except Exception:  # noqa: BLE001 - a done-callback must never raise
         with contextlib.suppress(Exception):
             _log.exception("errkit could not report a finished future's failure")
 

@@ -73,7 +73,7 @@ class ThreadGroup:
     ) -> None:
         try:
             result = fn(*args, **kwargs)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - raised with the group
             with self._lock:
                 self._failures.append(exc)
             report(

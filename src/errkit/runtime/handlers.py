@@ -126,13 +126,13 @@ def report(
     try:
         if not record(exc, context=context):
             return False
-    except Exception:  # a broken metrics registry must not hide the failure
+    except Exception:  # noqa: BLE001 - a broken registry must not hide the failure
         _log.exception("errkit could not count a failure; reporting it anyway")
     failure = Failure(exc, context, source, name)
     for handler in tuple(_handlers):
         try:
             handler(failure)
-        except Exception:
+        except Exception:  # noqa: BLE001 - never fail the reporter
             # logging itself may be broken (e.g. at shutdown): then stay silent
             with contextlib.suppress(Exception):
                 _log.exception("failure handler %r raised", handler)

@@ -62,14 +62,14 @@ class _ChainedHook:
         if self.active:
             try:
                 handled = self.handle(*args)
-            except BaseException:  # a hook must never raise
+            except BaseException:  # noqa: BLE001 - a hook must never raise
                 handled = False
         previous = self.previous
         if handled and previous is self.default:
             return
         try:
             previous(*args)
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - a hook must never raise
             # logging may be gone (interpreter shutdown): then stay silent
             with contextlib.suppress(BaseException):
                 _log.exception("the hook errkit chains to, %r, raised", previous)
@@ -92,7 +92,7 @@ class _LoopHook:
         if self.active:
             try:
                 handled = _handle_loop(loop, context)
-            except BaseException:
+            except BaseException:  # noqa: BLE001 - a hook must never raise
                 handled = False
         previous = self.previous
         try:
@@ -100,7 +100,7 @@ class _LoopHook:
                 previous(loop, context)
             elif not handled:
                 loop.default_exception_handler(context)
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - a hook must never raise
             with contextlib.suppress(BaseException):
                 _log.exception(
                     "the loop handler errkit chains to, %r, raised", previous

@@ -69,7 +69,7 @@ def recovered(fn: Callable[..., R] | None = None, /, *, context: str) -> Any:
     def run(*args: Any, **kwargs: Any) -> R | None:
         try:
             return target(*args, **kwargs)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - catching all is the point
             report(
                 exc,
                 context=context,
@@ -138,5 +138,6 @@ class RecoveredThread(threading.Thread):
     def start(self) -> None:
         """Wrap the current ``run`` with recovery, then start as usual."""
         # An instance attribute shadows the class's run; Thread calls self.run().
-        self.run = recovered(self.run, context=self.context)  # type: ignore[method-assign]
+        recovered_run = recovered(self.run, context=self.context)
+        self.run = recovered_run  # type: ignore[method-assign]
         super().start()
