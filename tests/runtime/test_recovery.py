@@ -142,8 +142,8 @@ class TestRecoveredThread:
         assert host_thread_hook == []
 
     def test_target_and_constructor_context(self, errkit_log):
-        """`RecoveredThread(target=..., context=...)` uses the constructor's context."""
-        t = errkit.RecoveredThread(target=boom, context="jobs:ctor")
+        """`RecoveredThread(target=..., errkit_context=...)` uses that context."""
+        t = errkit.RecoveredThread(target=boom, errkit_context="jobs:ctor")
         t.start()
         t.join()
         assert [r.errkit_context for r in errkit_log.failures()] == ["jobs:ctor"]
@@ -154,7 +154,7 @@ class TestRecoveredThread:
         def plain() -> None:
             raise LookupError("missing")
 
-        t = errkit.RecoveredThread(context="jobs:attr")
+        t = errkit.RecoveredThread(errkit_context="jobs:attr")
         t.run = plain  # type: ignore[method-assign]
         assert not hasattr(plain, "__func__")
         t.start()
@@ -177,7 +177,7 @@ class TestRecoveredThread:
 
     def test_starting_twice_still_fails_like_thread(self):
         """A second start() raises the usual RuntimeError, without double wrapping."""
-        t = errkit.RecoveredThread(target=lambda: None, context="m:twice")
+        t = errkit.RecoveredThread(target=lambda: None, errkit_context="m:twice")
         t.start()
         t.join()
         with pytest.raises(RuntimeError, match="threads can only be started once"):
@@ -185,7 +185,7 @@ class TestRecoveredThread:
 
     def test_sys_exit_in_recovered_thread(self, errkit_log, host_thread_hook):
         """sys.exit() inside ends the thread as usual; nothing recorded."""
-        t = errkit.RecoveredThread(target=lambda: sys.exit(0), context="m:exit")
+        t = errkit.RecoveredThread(target=lambda: sys.exit(0), errkit_context="m:exit")
         t.start()
         t.join()
         assert errkit_log.records == []
@@ -207,3 +207,24 @@ class TestDefaultContext:
     def test_labels(self, fn, expected):
         """`default_context` names the module and the qualified name."""
         assert default_context(fn) == expected
+
+
+class TestMigratedSubclass:
+    """A Thread subclass that gained RecoveredThread as a base keeps its own names."""
+
+    def test_own_context_attribute_survives(self, errkit_log):
+        """A subclass's own `context` attribute and constructor are untouched."""
+
+        class Pump(errkit.RecoveredThread, threading.Thread, context="inv:Pump.run"):
+            def __init__(self, context: dict[str, int]) -> None:
+                super().__init__(name="pump")
+                self.context = context
+
+            def run(self) -> None:
+                raise KeyError(self.context["sku"])
+
+        p = Pump({"sku": 7})
+        p.start()
+        p.join()
+        assert p.context == {"sku": 7}
+        assert [r.errkit_context for r in errkit_log.failures()] == ["inv:Pump.run"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from errkit.runtime.handlers import report
 
@@ -109,35 +109,37 @@ def start_thread(
 class RecoveredThread(threading.Thread):
     """A ``threading.Thread`` whose ``run`` is recovered, however it is written.
 
-    The context comes from the constructor's ``context=``, else the class keyword
-    (``class Poller(errkit.RecoveredThread, context="feeds:poll")``), else the
-    class's own ``"python.module:Class"``. ``run`` is wrapped when the thread
+    The context comes from the constructor's ``errkit_context=``, else the class
+    keyword (``class Poller(errkit.RecoveredThread, context="feeds:poll")``), else
+    the class's own ``"python.module:Class"``. ``run`` is wrapped when the thread
     starts, reading whatever ``self.run`` is at that moment: an overriding method,
     a function or lambda assigned to the instance, or ``Thread.run`` calling the
     target. Nothing depends on ``run.__func__`` or ``Thread`` internals.
+
+    Everything errkit adds is named ``errkit_*``, because the migration adds this
+    class as a base to existing ``Thread`` subclasses, whose own attributes (a
+    ``context``, say) must keep working.
     """
 
-    errkit_context: ClassVar[str | None] = None
+    #: The ``"module:operation"`` label; set per class or per instance.
+    errkit_context: str | None = None
 
     def __init_subclass__(cls, *, context: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if context is not None:
             cls.errkit_context = context
 
-    def __init__(self, *args: Any, context: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, errkit_context: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self._errkit_context = context
-
-    @property
-    def context(self) -> str:
-        """The ``"module:operation"`` label this thread's failures carry."""
-        return (
-            self._errkit_context or self.errkit_context or default_context(type(self))
-        )
+        if errkit_context is not None:
+            self.errkit_context = errkit_context
 
     def start(self) -> None:
         """Wrap the current ``run`` with recovery, then start as usual."""
+        context = self.errkit_context or default_context(type(self))
         # An instance attribute shadows the class's run; Thread calls self.run().
-        recovered_run = recovered(self.run, context=self.context)
+        recovered_run = recovered(self.run, context=context)
         self.run = recovered_run  # type: ignore[method-assign]
         super().start()
