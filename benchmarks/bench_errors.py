@@ -75,6 +75,13 @@ def raise_missing_sku() -> None:
         pass
 
 
+def raise_migrated_coded() -> None:
+    try:
+        raise errkit.ValidationError("bad quantity", module="bench", code=101)
+    except ValueError:
+        pass
+
+
 def raise_adhoc_builtin() -> None:
     try:
         raise LookupError("order 7 not found")
@@ -126,6 +133,11 @@ def main() -> None:
             "raise+catch KeyError vs MissingSku",
             raise_builtin_key_error,
             raise_missing_sku,
+        ),
+        (
+            "migrated: ValueError vs ValidationError(module=, code=)",
+            raise_builtin_value_error,
+            raise_migrated_coded,
         ),
         (
             "ad hoc: LookupError vs NotFoundError(code=, field)",

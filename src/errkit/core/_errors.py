@@ -79,19 +79,23 @@ def _definition_site() -> str:
 
 
 def _check_code(code: object, where: str) -> int:
+    if type(code) is int and code >= 0:  # the common case, checked cheaply
+        return code
     msg = f"{where}: code must be an integer of zero or more, got {code!r}"
     if not isinstance(code, int) or isinstance(code, bool):
         raise TypeError(msg)
     if code < 0:
         raise ValueError(msg)
-    return code
+    return int(code)  # an int subclass (an IntEnum member): keep the plain value
 
 
 def _check_module(module: object, where: str) -> str:
-    if not isinstance(module, str) or not module:
-        msg = f"{where}: module must be a non-empty string, got {module!r}"
-        raise TypeError(msg)
-    return module
+    if type(module) is str and module:  # the common case, checked cheaply
+        return module
+    if isinstance(module, str) and module:
+        return str(module)  # a str subclass (a StrEnum member): keep the text
+    msg = f"{where}: module must be a non-empty string, got {module!r}"
+    raise TypeError(msg)
 
 
 def _field_property(name: str) -> property:
@@ -219,10 +223,16 @@ class CodedError(Exception):
         for key, value in kwargs.items():
             if value is None:
                 continue  # None means "not given", as in the signature
+            # module= and code= are what every migrated raise passes: the
+            # common valid values are checked inline, without a call.
             if key == "module":
-                self.module = _check_module(value, type(self).__name__)
+                if type(value) is not str or not value:
+                    value = _check_module(value, type(self).__name__)
+                self.module = value
             elif key == "code":
-                self.code = _check_code(value, type(self).__name__)
+                if type(value) is not int or value < 0:
+                    value = _check_code(value, type(self).__name__)
+                self.code = value
             elif key == "category":
                 self.category = as_category(value)
                 defaults = CATEGORY_DEFAULTS[self.category]
