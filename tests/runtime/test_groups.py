@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures as cf
 import sys
 import threading
 
@@ -17,24 +18,19 @@ class TestThreadGroup:
     def test_failures_raised_together(self, errkit_log, metrics_registry):
         """Two failures out of three: one ExceptionGroup holding both, counted twice."""
         first, second = ValueError("a"), KeyError("b")
-        order = threading.Event()
 
         def fail_first() -> None:
-            try:
-                raise first
-            finally:
-                order.set()
+            raise first
 
-        def fail_second() -> None:
-            order.wait(5)
+        def fail_second(after: cf.Future[None]) -> None:
+            after.exception(timeout=5)  # set once the first failure is stored
             raise second
 
         with (
             pytest.raises(ExceptionGroup) as info,
             errkit.ThreadGroup(context="reports:build") as group,
         ):
-            group.spawn(fail_first)
-            group.spawn(fail_second)
+            group.spawn(fail_second, group.spawn(fail_first))
             ok = group.spawn(lambda: 42)
         assert info.value.exceptions == (first, second)
         assert str(info.value) == (
