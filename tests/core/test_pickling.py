@@ -236,6 +236,7 @@ class TestProcessPool:
             exc = future.exception(timeout=60)
         assert exc is not None
         assert (type(exc), str(exc), errkit.code_of(exc), dict(exc.context)) == expected
+        assert exc.category is expected[0].category
         remote = exc.__cause__
         assert type(remote).__name__ == "_RemoteTraceback"
         cause = remote.__cause__  # type: ignore[union-attr]
