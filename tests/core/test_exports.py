@@ -106,6 +106,8 @@ class TestExports:
             "errkit.core._config",
             "errkit.core._errors",
             "errkit.core._exceptions",
+            "errkit.core._kinds",
+            "errkit.core._pickling",
             "errkit.core._registry",
             "errkit.core._sentinels",
             "errkit.core._wrapping",

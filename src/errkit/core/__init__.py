@@ -19,11 +19,21 @@ from ._categories import (
 )
 from ._chain import ChainLink, is_barrier, links, walk
 from ._config import configure_registry, load_registry, registry_from_mapping
-from ._errors import (
-    CauseSnapshot,
+from ._errors import CodedError
+from ._exceptions import (
+    CodeOutOfRangeError,
+    ConfigError,
+    DuplicateCodeError,
+    DuplicateModuleError,
+    ErrkitError,
+    InvalidRangeError,
+    RangeOverlapError,
+    RegistryError,
+    UnknownModuleError,
+)
+from ._kinds import (
     CodedAttributeError,
     CodedConnectionError,
-    CodedError,
     CodedFileExistsError,
     CodedFileNotFoundError,
     CodedIndexError,
@@ -41,17 +51,7 @@ from ._errors import (
     ValidationError,
     coded,
 )
-from ._exceptions import (
-    CodeOutOfRangeError,
-    ConfigError,
-    DuplicateCodeError,
-    DuplicateModuleError,
-    ErrkitError,
-    InvalidRangeError,
-    RangeOverlapError,
-    RegistryError,
-    UnknownModuleError,
-)
+from ._pickling import CauseSnapshot
 from ._registry import (
     ModuleRange,
     RegisteredCode,

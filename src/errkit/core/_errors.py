@@ -1,4 +1,4 @@
-"""Coded errors: ``CodedError``, the nine category types and ``coded(builtin)``.
+"""``CodedError``: the root of coded errors, and how a class declares a kind.
 
 A coded error is an ordinary exception with a module, a code, a category, a
 severity, a retryable flag and a context dict. Three rules shape this module:
@@ -6,9 +6,10 @@ severity, a retryable flag and a context dict. Three rules shape this module:
 * ``str(err)`` is never overridden: a coded ``KeyError("k")`` prints ``'k'`` like
   the builtin, and ``args`` stay exactly as passed. The code shows in ``repr``,
   ``code_str``, ``to_dict()`` and the ``module:code: message`` line form.
-* Each category type has exactly the ancestry of the builtin it replaces (plus
-  ``CodedError`` and one sentinel, both plain ``Exception`` subclasses), so no
-  ``except`` clause starts or stops catching it.
+* ``CodedError`` is a plain ``Exception``: the types built on it (``_kinds``)
+  add exactly the ancestry of the builtin they replace, so no ``except`` clause
+  starts or stops catching them. Builtins that parse their args in ``__init__``
+  (``OSError``...) still get to.
 * Raising a class-declared error is cheap: module, code, category, severity and
   retryable are class attributes; ``__init__`` only touches the instance when
   keywords are passed.
@@ -16,47 +17,15 @@ severity, a retryable flag and a context dict. Three rules shape this module:
 
 from __future__ import annotations
 
-import builtins
-import importlib
-import pickle
 import sys
-import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from . import _sentinels as sentinels
-from ._categories import (
-    CATEGORY_DEFAULTS,
-    Category,
-    Severity,
-    as_category,
-    as_severity,
-    category_for_builtin,
-)
+from ._categories import CATEGORY_DEFAULTS, Category, Severity, as_category, as_severity
+from ._pickling import portable, rebuild, rebuild_coded, type_name
 from ._registry import get_registry
 
-__all__ = [
-    "CauseSnapshot",
-    "CodedAttributeError",
-    "CodedConnectionError",
-    "CodedError",
-    "CodedFileExistsError",
-    "CodedFileNotFoundError",
-    "CodedIndexError",
-    "CodedKeyError",
-    "CodedOSError",
-    "CodedTypeError",
-    "ConflictError",
-    "ExternalError",
-    "InternalError",
-    "NotFoundError",
-    "RateLimitError",
-    "StateError",
-    "TimeoutError",
-    "UnauthorizedError",
-    "ValidationError",
-    "coded",
-]
+__all__ = ["CodedError"]
 
 #: BaseException's own __cause__ slot, which CodedError.__cause__ delegates to.
 _CAUSE: Any = BaseException.__dict__["__cause__"]
@@ -340,7 +309,7 @@ class CodedError(Exception):
         }
         cause = self.__cause__
         if cause is not None:
-            data["cause"] = {"type": _type_name(type(cause)), "message": str(cause)}
+            data["cause"] = {"type": type_name(type(cause)), "message": str(cause)}
         return data
 
     # --- pickling -----------------------------------------------------------------
@@ -379,17 +348,17 @@ class CodedError(Exception):
                 args = (*args, None, self.filename2)
         spec = type(self)._coded_spec
         if spec is None:
-            head: tuple[Any, ...] = (_rebuild, (type(self), args))
+            head: tuple[Any, ...] = (rebuild, (type(self), args))
         else:
             # The builtin goes by name: protocols 0-2 would map e.g.
             # FileNotFoundError to Python 2's OSError if pickled as a class.
             builtin, category = spec
             name = (builtin.__module__, builtin.__qualname__)
-            head = (_rebuild_coded, (name, category, args))
+            head = (rebuild_coded, (name, category, args))
         seen: set[int] = set()
         state = dict(self.__dict__)
-        state["__cause__"] = _portable(self.__cause__, seen)
-        state["__context__"] = _portable(self.__context__, seen)
+        state["__cause__"] = portable(self.__cause__, seen, CodedError)
+        state["__context__"] = portable(self.__context__, seen, CodedError)
         state["__suppress_context__"] = self.__suppress_context__
         return (*head, state)
 
@@ -420,276 +389,3 @@ def _parsing_init(self: CodedError, *args: object, **kwargs: Any) -> None:
     type(self)._builtin_init(self, *args)
     if kwargs:
         self._apply(kwargs)
-
-
-def _type_name(cls: type) -> str:
-    return (
-        cls.__qualname__
-        if cls.__module__ == "builtins"
-        else (f"{cls.__module__}.{cls.__qualname__}")
-    )
-
-
-def _rebuild(cls: type[CodedError], args: tuple[Any, ...]) -> CodedError:
-    obj = cls.__new__(cls, *args)
-    if cls._builtin_init is not None:
-        cls._builtin_init(obj, *args)  # e.g. OSError parses errno, strerror
-    return obj
-
-
-def _rebuild_coded(
-    name: tuple[str, str], category: Category | None, args: tuple[Any, ...]
-) -> CodedError:
-    module, qualname = name
-    builtin: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        builtin = getattr(builtin, part)
-    return _rebuild(coded(builtin, category), args)
-
-
-class CauseSnapshot(Exception):
-    """Stands in for a cause that cannot cross a pickle: its type name, message
-    and formatted traceback. Not raised by errkit; found in unpickled chains."""
-
-    def __init__(
-        self, message: str = "", type_name: str = "", traceback_text: str = ""
-    ) -> None:
-        super().__init__(message)
-        self.type_name = type_name
-        self.traceback_text = traceback_text
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        state = {"__cause__": self.__cause__, "__context__": self.__context__}
-        return (CauseSnapshot, (str(self), self.type_name, self.traceback_text), state)
-
-    def __setstate__(self, state: dict[str, Any] | None) -> None:
-        state = state or {}
-        self.__cause__ = state.get("__cause__")
-        self.__context__ = state.get("__context__")
-
-    def __repr__(self) -> str:
-        return f"CauseSnapshot({self.type_name}: {str(self)!r})"
-
-    @classmethod
-    def of(cls, exc: BaseException) -> CauseSnapshot:
-        """A snapshot of ``exc`` (without its chain)."""
-        text = "".join(traceback.format_exception(exc, chain=False))
-        return cls(str(exc), _type_name(type(exc)), text)
-
-
-def _round_trips(exc: BaseException) -> bool:
-    try:
-        back = pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
-    except Exception:  # noqa: BLE001 - any failure means: send a snapshot instead
-        return False
-    return type(back) is type(exc) and str(back) == str(exc)
-
-
-class _Link:
-    """Pickles a foreign exception together with its chain, which
-    ``BaseException.__reduce__`` would drop."""
-
-    __slots__ = ("cause", "context", "exc", "suppress")
-
-    def __init__(
-        self, exc: BaseException, cause: object, context: object, suppress: bool
-    ) -> None:
-        self.exc, self.cause, self.context, self.suppress = (
-            exc,
-            cause,
-            context,
-            suppress,
-        )
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_relink, (self.exc, self.cause, self.context, self.suppress))
-
-
-def _relink(
-    exc: BaseException,
-    cause: BaseException | None,
-    context: BaseException | None,
-    suppress: bool,
-) -> BaseException:
-    exc.__cause__, exc.__context__ = cause, context
-    exc.__suppress_context__ = suppress
-    return exc
-
-
-def _portable(exc: BaseException | None, seen: set[int]) -> object:
-    """``exc`` in a form that survives pickling with its chain.
-
-    Coded errors pickle themselves. A foreign error is kept if it round-trips,
-    else replaced by a ``CauseSnapshot``; its own chain is carried by a ``_Link``.
-    ``seen`` holds ``id()``s (exceptions may be unhashable) to cut cycles.
-    """
-    if exc is None or isinstance(exc, CodedError):
-        return exc
-    if id(exc) in seen:
-        return None  # a back-edge among foreign errors: drop it, keep the rest
-    seen.add(id(exc))
-    base: BaseException = exc if _round_trips(exc) else CauseSnapshot.of(exc)
-    cause = _portable(exc.__cause__, seen)
-    context = _portable(exc.__context__, seen)
-    if cause is None and context is None:
-        return base
-    return _Link(base, cause, context, exc.__suppress_context__)
-
-
-# --- the nine category types ----------------------------------------------------
-# __module__ is "errkit" so tracebacks and pickles use the public spelling.
-
-
-class ValidationError(
-    CodedError, ValueError, sentinels.InvalidInput, category=Category.VALIDATION
-):
-    """The caller's input is invalid; a ``ValueError``."""
-
-    __module__ = "errkit"
-    _fields = ("field", "value")
-    safe_fields = frozenset({"field"})
-
-
-class NotFoundError(
-    CodedError, LookupError, sentinels.NotFound, category=Category.NOT_FOUND
-):
-    """The requested resource does not exist; a ``LookupError``."""
-
-    __module__ = "errkit"
-    _fields = ("resource_type", "resource_id")
-    safe_fields = frozenset({"resource_type"})
-
-
-class ConflictError(CodedError, sentinels.Conflict, category=Category.CONFLICT):
-    """The request conflicts with a resource's current state; an ``Exception``."""
-
-    __module__ = "errkit"
-    _fields = ("resource_type", "resource_id")
-    safe_fields = frozenset({"resource_type"})
-
-
-class UnauthorizedError(
-    CodedError,
-    builtins.PermissionError,
-    sentinels.Unauthorized,
-    category=Category.UNAUTHORIZED,
-):
-    """The caller may not do this; a ``PermissionError``."""
-
-    __module__ = "errkit"
-    _fields = ("action", "reason")
-    safe_fields = frozenset({"action"})
-
-
-class StateError(CodedError, RuntimeError, sentinels.InvalidState, category="state"):
-    """The operation is not allowed in the current state; a ``RuntimeError``."""
-
-    __module__ = "errkit"
-    _fields = ("state", "expected_state")
-    safe_fields = frozenset({"state", "expected_state"})
-
-
-class ExternalError(
-    CodedError,
-    builtins.ConnectionError,
-    sentinels.ExternalService,
-    category=Category.EXTERNAL,
-):
-    """A dependency failed; a ``ConnectionError``. May carry ``retry_after``."""
-
-    __module__ = "errkit"
-    _fields = ("service", "operation", "retry_after")
-    safe_fields = frozenset({"service", "retry_after"})
-
-
-class InternalError(
-    CodedError, RuntimeError, sentinels.Internal, category=Category.INTERNAL
-):
-    """An invariant of our own code broke; a ``RuntimeError``. Its message,
-    context and cause stay in logs (``safe_message`` hides them)."""
-
-    __module__ = "errkit"
-    _fields = ("component",)
-
-
-class TimeoutError(
-    CodedError, builtins.TimeoutError, sentinels.Timeout, category=Category.TIMEOUT
-):
-    """An operation ran out of time; the builtin ``TimeoutError``."""
-
-    __module__ = "errkit"
-    _fields = ("operation", "duration")
-    safe_fields = frozenset({"operation", "duration"})
-
-
-class RateLimitError(
-    CodedError, sentinels.RateLimitExceeded, category=Category.RATE_LIMIT
-):
-    """Too many requests; an ``Exception``. May carry ``retry_after`` (seconds)."""
-
-    __module__ = "errkit"
-    _fields = ("limit", "remaining", "reset_at", "retry_after")
-    safe_fields = frozenset({"limit", "remaining", "reset_at", "retry_after"})
-
-
-# --- coded(builtin) -------------------------------------------------------------
-
-#: Builtins whose coded type is a category type rather than a new class.
-_CATEGORY_TYPES: dict[type[BaseException], type[CodedError]] = {
-    Exception: CodedError,
-    ValueError: ValidationError,
-    LookupError: NotFoundError,
-    RuntimeError: InternalError,
-    builtins.PermissionError: UnauthorizedError,
-    builtins.TimeoutError: TimeoutError,
-}
-_coded_cache: dict[tuple[type[BaseException], Category | None], type[CodedError]] = {}
-
-
-def coded(
-    builtin: type[BaseException], category: Category | str | None = None
-) -> type[CodedError]:
-    """The coded error type that is also ``builtin`` (cached; picklable).
-
-    ``coded(KeyError)`` is ``errkit.CodedKeyError``; ``coded(ValueError)`` is
-    ``errkit.ValidationError``. The category defaults to the one ``builtin``
-    stands for (``KeyError``: not_found); pass ``category`` to choose another.
-
-    Raises:
-        TypeError: ``builtin`` is not an ``Exception`` subclass.
-    """
-    if not (isinstance(builtin, type) and issubclass(builtin, Exception)):
-        msg = f"builtin must be an Exception subclass, got {builtin!r}"
-        raise TypeError(msg)
-    if issubclass(builtin, CodedError) and category is None:
-        return builtin
-    cat = None if category is None else as_category(category)
-    key = (builtin, cat)
-    cls = _coded_cache.get(key)
-    if cls is not None:
-        return cls
-
-    if cat is None and builtin in _CATEGORY_TYPES:
-        cls = _CATEGORY_TYPES[builtin]
-    else:
-        name = f"Coded{builtin.__name__}"
-        namespace = {
-            "__module__": "errkit",
-            "__qualname__": name,
-            "__doc__": f"A coded error that is also a ``{builtin.__name__}``.",
-            "_coded_spec": key,
-        }
-        chosen = cat if cat is not None else category_for_builtin(builtin)
-        cls = type(name, (CodedError, builtin), namespace, category=chosen)
-    _coded_cache[key] = cls
-    return cls
-
-
-CodedKeyError = coded(KeyError)
-CodedIndexError = coded(IndexError)
-CodedTypeError = coded(TypeError)
-CodedAttributeError = coded(AttributeError)
-CodedOSError = coded(OSError)
-CodedFileNotFoundError = coded(FileNotFoundError)
-CodedFileExistsError = coded(FileExistsError)
-CodedConnectionError = coded(ConnectionError)

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from . import _sentinels
 from ._categories import Category, Severity, as_category, category_for_builtin
 from ._chain import chain
-from ._errors import CodedError, coded
+from ._errors import CodedError
+from ._kinds import coded
 
 __all__ = [
     "Match",
