@@ -39,14 +39,13 @@ def rebuild(cls: type[CodedError], args: tuple[Any, ...]) -> CodedError:
 def rebuild_coded(
     name: tuple[str, str], category: Category | None, args: tuple[Any, ...]
 ) -> CodedError:
+    # Imported here, not at the top: _kinds imports _errors, which imports us.
+    from ._kinds import coded
+
     module, qualname = name
     builtin: Any = importlib.import_module(module)
     for part in qualname.split("."):
         builtin = getattr(builtin, part)
-    from ._kinds import (
-        coded,
-    )  # not at the top: _kinds imports _errors, which imports us
-
     return rebuild(coded(builtin, category), args)
 
 
