@@ -166,10 +166,12 @@ def main() -> None:
     print(f"\npeak RSS: {worker_mb} MB per worker, {main_mb} MB main process")
     print("\nratios (goal):")
     print(
-        f"  cold / bare parse  {best['errkit cold'] / best['bare parse']:.2f}x  (<= 1.3x)"
+        f"  cold / bare parse  {best['errkit cold'] / best['bare parse']:.2f}x"
+        "  (<= 1.3x)"
     )
     print(
-        f"  warm / ruff warm   {best['errkit warm'] / best['ruff warm']:.2f}x  (<= 1.2x)"
+        f"  warm / ruff warm   {best['errkit warm'] / best['ruff warm']:.2f}x"
+        "  (<= 1.2x)"
     )
     if pylint is not None:
         print(f"  pylint / cold      {pylint / best['errkit cold']:.1f}x  (>= 20x)")

@@ -46,7 +46,7 @@ class TestSpawnThread:
         ]
 
     def test_subclass_is_one_site_at_the_class(self) -> None:
-        """A Thread subclass (directly or via a local class) is a site; instances are not."""
+        """A Thread subclass (direct or via a local class) is a site; instances not."""
         assert sites("""
             import threading
             class Worker(threading.Thread):
@@ -229,8 +229,11 @@ class TestRaiseGeneric:
         ]
 
     def test_errkit_types_are_migrated_with_their_code(self) -> None:
-        """A raise of an errkit type is migrated; an ad-hoc code becomes a declaration."""
-        data = b"import errkit\nraise errkit.ValidationError('bad qty', module='inv', code=101)\n"
+        """A raise of an errkit type is migrated; an ad-hoc code is a declaration."""
+        data = (
+            b"import errkit\n"
+            b"raise errkit.ValidationError('bad qty', module='inv', code=101)\n"
+        )
         scan = scan_source(data, "m.py")
         assert [(s.line, s.kind.value, s.state.value) for s in scan.sites] == [
             (2, "raise-generic", M)
@@ -278,7 +281,8 @@ class TestRaiseUnchained:
     )
     def test_forms(self, body: str, expected: list[tuple[int, str, str]]) -> None:
         """Only a new exception raised without `from` counts."""
-        source = f"def f():\n    try:\n        g()\n    except OSError as e:\n        {body}\n"
+        head = "def f():\n    try:\n        g()\n    except OSError as e:\n"
+        source = f"{head}        {body}\n"
         assert sites(source) == expected
 
     def test_without_as_and_not_in_nested_function(self) -> None:
@@ -313,8 +317,11 @@ class TestErrorClass:
         """) == [(2, "error-class", U), (3, "error-class", U), (6, "error-class", M)]
 
     def test_class_code_declaration(self) -> None:
-        """A class with `code=` declares (module, code) with its category and docstring."""
-        data = b"import errkit\nclass C(errkit.ConflictError, module='inv', code=120):\n    '''Out.'''\n"
+        """A class with `code=` declares (module, code), category and docstring."""
+        data = (
+            b"import errkit\n"
+            b"class C(errkit.ConflictError, module='inv', code=120):\n    '''Out.'''\n"
+        )
         assert scan_source(data, "m.py").codes == (
             CodeDeclaration(
                 module="inv",

@@ -21,7 +21,8 @@ FILES = {
     "app/billing/pay.py": b"raise ValueError('a')\nraise KeyError('b')\n",
     "app/billing/done.py": b"import errkit\nraise errkit.ValidationError('x')\n",
     "app/billing/empty.py": b"x = 1\n",
-    "app/search/index.py": b"raise ValueError('x')  # errkit: ignore[raise-generic] -- API\n"
+    "app/search/index.py": b"raise ValueError('x')"
+    b"  # errkit: ignore[raise-generic] -- API\n"
     b"raise OSError('y')\n",
     "scripts/tool.py": b"raise RuntimeError('x')\n",
 }

@@ -48,7 +48,8 @@ class TestScan:
         done = run("scan", ".", "--no-cache", cwd=project)
         assert done.returncode == 1
         assert done.stdout == (
-            "shop/cart/basket.py:4:9 raise-generic unmigrated raise of builtin ValueError\n"
+            "shop/cart/basket.py:4:9 raise-generic unmigrated "
+            "raise of builtin ValueError\n"
             "shop/cart/basket.py:5:5 spawn-thread unmigrated thread failures are not "
             "recorded (fire-and-forget)\n"
         )
@@ -82,7 +83,7 @@ class TestScan:
         assert run("scan", ".", "--no-cache", cwd=tmp_path).returncode == 0
 
     def test_bad_files_are_listed_and_exit_3(self, tmp_path: Path) -> None:
-        """BR-21: the good file's raise is found, each bad file listed, exit status 3."""
+        """BR-21: the good file's raise is found, each bad file listed, exit 3."""
         proj = tmp_path / "proj"
         proj.mkdir()
         files = {
@@ -184,9 +185,10 @@ class TestInit:
 
 class TestStartup:
     def test_scan_help_loads_no_scanner_rich_or_libcst(self) -> None:
-        """The CLI imports lazily: `scan --help` loads neither the scanner, rich nor libcst."""
+        """The CLI imports lazily: `scan --help` loads no scanner, rich or libcst."""
         code = (
-            "import sys; from click.testing import CliRunner; from errkit.cli.app import main;"
+            "import sys; from click.testing import CliRunner;"
+            "from errkit.cli.app import main;"
             "CliRunner().invoke(main, ['scan', '--help']);"
             "print(sorted(m for m in sys.modules if m.startswith("
             "('rich', 'libcst', 'errkit.analysis.scanner', 'errkit.rewriting'))))"

@@ -15,7 +15,7 @@ STATUS = REPO / "examples" / "STATUS.md"
 
 @pytest.mark.skipif(not SERVICE.is_dir(), reason="the bundled example is not present")
 def test_committed_status_document_is_current(tmp_path: Path) -> None:
-    """`errkit status examples/service --format markdown` reproduces examples/STATUS.md."""
+    """`errkit status examples/service --format markdown` gives examples/STATUS.md."""
     done = subprocess.run(
         [
             sys.executable,
