@@ -78,6 +78,8 @@ from .core import (
     wrap,
 )
 
+# errkit.TimeoutError is left out on purpose: a star import would shadow the
+# builtin, and ``except TimeoutError`` would stop catching plain timeouts.
 _CORE: list[str] = [
     "BLOCKS",
     "CATEGORY_DEFAULTS",
@@ -115,7 +117,6 @@ _CORE: list[str] = [
     "ReservedRange",
     "Severity",
     "StateError",
-    "TimeoutError",
     "UnauthorizedError",
     "UnknownModuleError",
     "ValidationError",

@@ -462,6 +462,41 @@ class TestCoded:
         assert cls is not errkit.CodedKeyError
         assert (issubclass(cls, KeyError), cls.category) == (True, Category.CONFLICT)
 
+    @pytest.mark.parametrize(
+        ("builtin", "category", "expected"),
+        [
+            (KeyError, "not_found", errkit.CodedKeyError),
+            (ValueError, "validation", errkit.ValidationError),
+            (errkit.ValidationError, None, errkit.ValidationError),
+            (errkit.ValidationError, "validation", errkit.ValidationError),
+        ],
+        ids=["key-default", "value-default", "coded-none", "coded-same"],
+    )
+    def test_default_category_spelled_out_is_same_type(
+        self,
+        builtin: type[Exception],
+        category: str | None,
+        expected: type[errkit.CodedError],
+    ) -> None:
+        """Naming the default category gives the same type as naming none."""
+        assert errkit.coded(builtin, category) is expected
+
+    def test_coded_type_with_new_category_is_subclassed(self) -> None:
+        """coded() of a coded type with another category subclasses it."""
+        cls = errkit.coded(errkit.ValidationError, "state")
+        assert cls.__bases__ == (errkit.ValidationError,)
+        assert cls.category is Category.STATE
+
+    def test_concurrent_calls_make_one_type(self) -> None:
+        """Threads asking for the same new coded type all get one type."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            types = set(
+                pool.map(lambda _: errkit.coded(BufferError, "state"), range(64))
+            )
+        assert len(types) == 1
+
     def test_rejects_non_exception(self) -> None:
         """coded() of something that is not an Exception class is a TypeError."""
         with pytest.raises(

@@ -8,6 +8,9 @@ import sys
 import errkit
 import errkit.core
 
+#: Public but not in __all__: a star import must not shadow the builtin.
+NOT_STARRED = {"TimeoutError"}
+
 
 class TestExports:
     def test_core_all_matches_public_names(self) -> None:
@@ -19,7 +22,9 @@ class TestExports:
             if type(getattr(errkit.core, n)).__name__ == "module" and n != "sentinels"
         }
         assert errkit.core.__all__ == sorted(errkit.core.__all__)
-        assert set(errkit.core.__all__) == public - submodules - {"annotations"}
+        assert set(errkit.core.__all__) == (
+            public - submodules - {"annotations"} - NOT_STARRED
+        )
 
     def test_package_exports_every_core_name(self) -> None:
         """Every core name is importable from errkit and listed in its __all__."""
@@ -45,7 +50,11 @@ class TestExports:
         public = {n for n in vars(errkit) if not n.startswith("_")}
         modules = {n for n in public if type(getattr(errkit, n)).__name__ == "module"}
         stray = (
-            public - set(errkit.__all__) - modules - {"annotations", "importlib", "Any"}
+            public
+            - set(errkit.__all__)
+            - modules
+            - {"annotations", "importlib", "Any"}
+            - NOT_STARRED
         )
         assert stray == set()
 
@@ -60,7 +69,6 @@ class TestExports:
             "StateError",
             "ExternalError",
             "InternalError",
-            "TimeoutError",
             "RateLimitError",
             "coded",
             "CodedKeyError",
@@ -114,3 +122,14 @@ class TestExports:
             "errkit.sentinels",
         ]
         assert out[1:] == [""]
+
+    def test_star_import_keeps_builtin_timeout_error(self) -> None:
+        """``from errkit import *`` leaves the builtin TimeoutError in place, while
+        errkit.TimeoutError stays importable by name."""
+        namespace: dict[str, object] = {}
+        exec("from errkit import *", namespace)  # noqa: S102 - the star import is the test
+        assert "TimeoutError" not in namespace
+        assert "ValidationError" in namespace
+        from errkit import TimeoutError as CodedTimeout
+
+        assert issubclass(CodedTimeout, TimeoutError)

@@ -76,6 +76,9 @@ from ._wrapping import (
     wrap,
 )
 
+# errkit.TimeoutError is importable by name but kept out of __all__: a star import
+# would shadow the builtin TimeoutError, and an ``except TimeoutError`` below it
+# would stop catching plain timeouts.
 __all__ = [
     "BLOCKS",
     "CATEGORY_DEFAULTS",
@@ -113,7 +116,6 @@ __all__ = [
     "ReservedRange",
     "Severity",
     "StateError",
-    "TimeoutError",
     "UnauthorizedError",
     "UnknownModuleError",
     "ValidationError",

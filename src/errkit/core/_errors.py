@@ -104,6 +104,8 @@ class CodedError(Exception):
         TypeError: (raise) an unknown keyword was passed.
     """
 
+    __module__ = "errkit"  # the public spelling, in tracebacks and pickles
+
     # Class-level defaults: a raise that passes no keywords creates no dict.
     module: str | None = None
     code: int | None = None

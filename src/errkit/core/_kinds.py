@@ -10,6 +10,7 @@ makes the same kind of type for any other builtin (``CodedKeyError`` is a
 from __future__ import annotations
 
 import builtins
+import threading
 
 from . import _sentinels as sentinels
 from ._categories import Category, as_category, category_for_builtin
@@ -145,6 +146,7 @@ _CATEGORY_TYPES: dict[type[BaseException], type[CodedError]] = {
     builtins.TimeoutError: TimeoutError,
 }
 _coded_cache: dict[tuple[type[BaseException], Category | None], type[CodedError]] = {}
+_coded_lock = threading.Lock()
 
 
 def coded(
@@ -162,28 +164,41 @@ def coded(
     if not (isinstance(builtin, type) and issubclass(builtin, Exception)):
         msg = f"builtin must be an Exception subclass, got {builtin!r}"
         raise TypeError(msg)
-    if issubclass(builtin, CodedError) and category is None:
-        return builtin
     cat = None if category is None else as_category(category)
+    if issubclass(builtin, CodedError):
+        if cat is None or cat is builtin.category:
+            return builtin
+    elif cat is category_for_builtin(builtin):
+        cat = None  # the default, spelled out: the same type as coded(builtin)
     key = (builtin, cat)
     cls = _coded_cache.get(key)
     if cls is not None:
         return cls
 
-    if cat is None and builtin in _CATEGORY_TYPES:
-        cls = _CATEGORY_TYPES[builtin]
-    else:
-        name = f"Coded{builtin.__name__}"
-        namespace = {
-            "__module__": "errkit",
-            "__qualname__": name,
-            "__doc__": f"A coded error that is also a ``{builtin.__name__}``.",
-            "_coded_spec": key,
-        }
-        chosen = cat if cat is not None else category_for_builtin(builtin)
-        cls = type(name, (CodedError, builtin), namespace, category=chosen)
-    _coded_cache[key] = cls
+    with _coded_lock:  # two threads must not make two types for one key
+        cls = _coded_cache.get(key)
+        if cls is None:
+            cls = _CATEGORY_TYPES.get(builtin) if cat is None else None
+            if cls is None:
+                cls = _make_coded(builtin, cat)
+            _coded_cache[key] = cls
     return cls
+
+
+def _make_coded(
+    builtin: type[Exception], category: Category | None
+) -> type[CodedError]:
+    name = f"Coded{builtin.__name__}"
+    namespace = {
+        "__module__": "errkit",
+        "__qualname__": name,
+        "__doc__": f"A coded error that is also a ``{builtin.__name__}``.",
+        "_coded_spec": (builtin, category),
+    }
+    # A coded type given a new category is subclassed, not mixed in again.
+    bases = (builtin,) if issubclass(builtin, CodedError) else (CodedError, builtin)
+    chosen = category if category is not None else category_for_builtin(builtin)
+    return type(name, bases, namespace, category=chosen)
 
 
 CodedKeyError = coded(KeyError)
