@@ -19,7 +19,7 @@ from typing import Literal
 
 from ._errors import CodedError
 
-__all__ = ["ChainLink", "is_barrier", "links", "walk"]
+__all__ = ["ChainLink", "chain", "is_barrier", "links", "walk"]
 
 Via = Literal["root", "member", "cause", "context"]
 
@@ -27,14 +27,6 @@ Via = Literal["root", "member", "cause", "context"]
 def is_barrier(exc: BaseException) -> bool:
     """True if lookups must not look below ``exc`` (see ``errkit.barrier``)."""
     return isinstance(exc, CodedError) and exc._barrier
-
-
-def _below(exc: BaseException) -> BaseException | None:
-    """The cause, or else the context unless suppressed: what tracebacks show."""
-    below = exc.__cause__
-    if below is None and not exc.__suppress_context__:
-        below = exc.__context__
-    return below
 
 
 def _next(exc: BaseException) -> list[tuple[Via, BaseException]]:
@@ -56,7 +48,7 @@ def chain(exc: BaseException | None, *, barriers: bool = True) -> list[BaseExcep
         return found
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
-    # Inlined rather than built on _below(): this loop is every lookup's cost.
+    # Written out rather than built on _next(): this loop is every lookup's cost.
     while stack:
         current = stack.pop()
         key = id(current)
