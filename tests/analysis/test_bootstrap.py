@@ -76,10 +76,13 @@ class TestWrite:
     def test_existing_config_is_kept_unless_forced(self, tmp_path: Path) -> None:
         """A second init fails; --force replaces the errkit tables only."""
         make(tmp_path, "shop/__init__.py", "shop/cart/__init__.py")
-        (tmp_path / "errkit.toml").write_text("namespace = 'mine'\n")
+        old = "namespace = 'mine'\nreserved = [[100, 199]]\n"
+        (tmp_path / "errkit.toml").write_text(old)
         with pytest.raises(ConfigError) as info:
             write_config(tmp_path)
         assert info.value.file == str(tmp_path / "errkit.toml")
-        assert (tmp_path / "errkit.toml").read_text() == "namespace = 'mine'\n"
+        assert (tmp_path / "errkit.toml").read_text() == old
         write_config(tmp_path, force=True)
-        assert [m.name for m in load_config(tmp_path).modules] == ["cart"]
+        config = load_config(tmp_path)
+        assert [(m.name, m.range) for m in config.modules] == [("cart", (200, 299))]
+        assert config.reserved == ((100, 199),)

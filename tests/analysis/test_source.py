@@ -15,6 +15,12 @@ ENCODED = {
     ),
     "bom_crlf.py": (b"\xef\xbb\xbfMSG = 'caf\xc3\xa9'\r\nraise ValueError(MSG)\r\n", 2),
     "old_mac.py": (b"MSG = 1\rraise ValueError(MSG)\r", 2),
+    # BR-19's strings: mixed lone CR and CRLF endings
+    "mixed_cr_crlf.py": (
+        b"retries = 3\rtimeout = 5\r\nraise ValueError(retries)\r\n",
+        3,
+    ),
+    "crlf.py": (b"import os\r\nraise ValueError('x')\r\n", 2),
 }
 
 # BR-21: the exact contents of the broken files, and what the scan must say.

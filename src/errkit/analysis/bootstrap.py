@@ -104,7 +104,8 @@ def write_config(
 
     Raises:
         ConfigError: an errkit config exists and `force` is not set, or no
-            package was found.
+            package was found. With `force`, the old config's reserved ranges
+            stay reserved.
     """
     root = Path(root)
     existing = find_config_file(root)
@@ -113,6 +114,11 @@ def write_config(
         key = "tool.errkit" if existing[1] else ""
         msg = f"{path}: an errkit config exists already; use --force to replace it"
         raise ConfigError(msg, file=str(path), key=key, value=None)
+    if existing is not None:  # --force: keep the ranges the old config reserved
+        from errkit.analysis.config import load_config
+
+        kept = load_config(root).reserved
+        reserved = [*reserved, *(r for r in kept if r not in reserved)]
     found = discover_modules(root)
     if not found:
         msg = f"{root}: no Python package found to make modules of"
