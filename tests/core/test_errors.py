@@ -136,7 +136,7 @@ class TestStrAndArgs:
             )
 
 
-class OutOfStock(errkit.ConflictError, module="inventory", code=120):
+class OutOfStock(errkit.ConflictError, module="coretest.inventory", code=120):
     """Module-level declared kind used by several tests."""
 
 
@@ -145,13 +145,13 @@ class TestDeclaredKinds:
         """A declared kind carries module, code and its category defaults."""
         err = OutOfStock("no stock for sku-1")
         assert (err.module, err.code, err.category, err.severity, err.retryable) == (
-            "inventory",
+            "coretest.inventory",
             120,
             Category.CONFLICT,
             Severity.WARNING,
             False,
         )
-        assert err.code_str == "inventory:120"
+        assert err.code_str == "coretest.inventory:120"
 
     def test_declared_without_keywords_creates_no_instance_dict(self) -> None:
         """Raising with only a message keeps the instance free of state."""
@@ -205,7 +205,7 @@ class TestDeclaredKinds:
         class SpecialOutOfStock(OutOfStock):
             pass
 
-        assert SpecialOutOfStock("x").code_str == "inventory:120"
+        assert SpecialOutOfStock("x").code_str == "coretest.inventory:120"
 
     def test_module_base_class(self) -> None:
         """A module-wide base class sets module for its kinds."""
@@ -374,7 +374,7 @@ class TestCodedForm:
     def test_repr_shows_code(self) -> None:
         """repr shows the arguments and the module and code."""
         assert repr(OutOfStock("no stock")) == (
-            "OutOfStock('no stock', module='inventory', code=120)"
+            "OutOfStock('no stock', module='coretest.inventory', code=120)"
         )
 
     def test_repr_without_code(self) -> None:
@@ -383,8 +383,11 @@ class TestCodedForm:
 
     def test_line_form(self) -> None:
         """The one-line form is ``module:code: message``."""
-        assert OutOfStock("no stock").line == "inventory:120: no stock"
-        assert errkit.format_line(OutOfStock("no stock")) == "inventory:120: no stock"
+        assert OutOfStock("no stock").line == "coretest.inventory:120: no stock"
+        assert (
+            errkit.format_line(OutOfStock("no stock"))
+            == "coretest.inventory:120: no stock"
+        )
 
     @pytest.mark.parametrize(
         ("module", "code", "expected"),

@@ -13,7 +13,7 @@ import errkit
 PROTOCOLS = list(range(pickle.HIGHEST_PROTOCOL + 1))
 
 
-class QuotaExceeded(errkit.RateLimitError, module="billing", code=80):
+class QuotaExceeded(errkit.RateLimitError, module="coretest.billing", code=80):
     """BR-09's class: a required extra parameter beside the message."""
 
     def __init__(self, message: str, limit: int) -> None:
@@ -21,7 +21,7 @@ class QuotaExceeded(errkit.RateLimitError, module="billing", code=80):
         self.limit = limit
 
 
-class TenantLocked(errkit.StateError, module="tenants", code=40):
+class TenantLocked(errkit.StateError, module="coretest.tenants", code=40):
     """A keyword-only parameter, stored as a plain attribute."""
 
     def __init__(self, tenant: str, *, since: str) -> None:
@@ -30,7 +30,7 @@ class TenantLocked(errkit.StateError, module="tenants", code=40):
         self.since = since
 
 
-class Denied(errkit.UnauthorizedError, module="auth", code=30):
+class Denied(errkit.UnauthorizedError, module="coretest.auth", code=30):
     """An OSError-based kind with its own required parameter."""
 
     def __init__(self, user: str) -> None:
@@ -217,10 +217,18 @@ class TestProcessPool:
     @pytest.mark.parametrize(
         ("kind", "expected"),
         [
-            ("quota", (QuotaExceeded, "quota exceeded", "billing:80", {"limit": 10})),
+            (
+                "quota",
+                (QuotaExceeded, "quota exceeded", "coretest.billing:80", {"limit": 10}),
+            ),
             (
                 "locked",
-                (TenantLocked, "tenant acme locked since monday", "tenants:40", {}),
+                (
+                    TenantLocked,
+                    "tenant acme locked since monday",
+                    "coretest.tenants:40",
+                    {},
+                ),
             ),
             ("key", (errkit.CodedKeyError, "'sku-1'", "catalog:11", {})),
         ],

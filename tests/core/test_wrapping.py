@@ -12,7 +12,9 @@ import errkit
 from errkit import Category, Severity, sentinels
 
 
-class CardExpired(errkit.ValidationError, sentinels.Expired, module="billing", code=7):
+class CardExpired(
+    errkit.ValidationError, sentinels.Expired, module="coretest.billing", code=7
+):
     """A kind that is also the Expired sentinel."""
 
 
@@ -34,7 +36,7 @@ class TestFind:
             (sentinels.Expired, "CardExpired"),
             (KeyError, "KeyError"),
             ((OSError, ValueError), "CardExpired"),
-            ("billing:7", "CardExpired"),
+            ("coretest.billing:7", "CardExpired"),
             (7, "CardExpired"),
             (Category.VALIDATION, "CardExpired"),
             (lambda e: str(e) == "checkout failed", "RuntimeError"),
@@ -130,12 +132,12 @@ class TestSentinelEquivalents:
 class TestExtractors:
     def test_code_of_first_coded(self) -> None:
         """code_of gives the innermost code when outer layers have none."""
-        assert errkit.code_of(_chain()) == "billing:7"
+        assert errkit.code_of(_chain()) == "coretest.billing:7"
 
     def test_code_of_skips_uncoded_wrappers(self) -> None:
         """A coded error without a code does not hide the code below it."""
         exc = errkit.wrap(CardExpired("x"), "charging")
-        assert errkit.code_of(exc) == "billing:7"
+        assert errkit.code_of(exc) == "coretest.billing:7"
 
     def test_category_of(self) -> None:
         """category_of: first coded error's category, else the builtin's."""
@@ -290,7 +292,7 @@ class TestFormatLine:
     def test_coded(self) -> None:
         """``module:code: message`` for a coded chain."""
         assert errkit.format_line(errkit.wrap(CardExpired("x"), "charging")) == (  # type: ignore[arg-type]
-            "billing:7: charging"
+            "coretest.billing:7: charging"
         )
 
     def test_uncoded(self) -> None:
