@@ -11,6 +11,9 @@ import importlib
 from typing import Any
 
 # --- core (layer 1): imported eagerly -------------------------------------------
+# The names below are re-exported through the computed __all__ at the end, which
+# linters cannot read: hence the file-wide F401 exemption.
+# ruff: noqa: F401
 from . import sentinels
 from .core import (
     BLOCKS,

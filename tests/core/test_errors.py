@@ -574,3 +574,56 @@ class TestProperties:
             "m:2",
             {"k": [1]},
         )
+
+
+class TestKeywordChecks:
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            (
+                {"retryable": "yes"},
+                "NotFoundError: retryable must be True or False, got 'yes'",
+            ),
+            (
+                {"context": [("a", 1)]},
+                "NotFoundError: context must be a mapping, got [('a', 1)]",
+            ),
+            (
+                {"safe": "resource_id"},
+                (
+                    "NotFoundError: safe must be an iterable of context keys,"
+                    " got 'resource_id'"
+                ),
+            ),
+            ({"safe": [1]}, "NotFoundError: safe keys must be strings, got 1"),
+            (
+                {"module": ""},
+                "NotFoundError: module must be a non-empty string, got ''",
+            ),
+        ],
+        ids=["retryable", "context", "safe-str", "safe-int", "module-empty"],
+    )
+    def test_bad_raise_keyword(self, kwargs: dict[str, Any], message: str) -> None:
+        """A raise keyword of the wrong kind names the parameter and the value."""
+        with pytest.raises(TypeError) as info:
+            errkit.NotFoundError("x", **kwargs)
+        assert str(info.value) == message
+
+    def test_bad_severity(self) -> None:
+        """An unknown severity lists the choices."""
+        with pytest.raises(ValueError) as info:
+            errkit.NotFoundError("x", severity="fatal")
+        assert str(info.value) == (
+            "severity must be one of info, warning, error, critical, got 'fatal'"
+        )
+
+    def test_bad_class_keyword(self) -> None:
+        """A class keyword of the wrong kind names the class and the value."""
+        with pytest.raises(TypeError) as info:
+
+            class Odd(errkit.ConflictError, module="m", code=1, safe="sku"):
+                pass
+
+        assert str(info.value) == (
+            "class Odd: safe must be an iterable of context keys, got 'sku'"
+        )

@@ -46,7 +46,7 @@ from ._kinds import (
     NotFoundError,
     RateLimitError,
     StateError,
-    TimeoutError,
+    TimeoutError,  # noqa: F401 - public by name, kept out of __all__ (below)
     UnauthorizedError,
     ValidationError,
     coded,

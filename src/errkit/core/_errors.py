@@ -67,6 +67,27 @@ def _check_module(module: object, where: str) -> str:
     raise TypeError(msg)
 
 
+def _check_bool(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        msg = f"{where} must be True or False, got {value!r}"
+        raise TypeError(msg)
+    return value
+
+
+def _check_keys(keys: object, where: str) -> frozenset[str]:
+    # A lone string is almost always a slip for [string]: iterating it would
+    # mark single characters safe, so it is refused rather than guessed at.
+    if isinstance(keys, str) or not isinstance(keys, Iterable):
+        msg = f"{where} must be an iterable of context keys, got {keys!r}"
+        raise TypeError(msg)
+    found = frozenset(keys)
+    bad = sorted(repr(k) for k in found if not isinstance(k, str))
+    if bad:
+        msg = f"{where} keys must be strings, got {', '.join(bad)}"
+        raise TypeError(msg)
+    return found
+
+
 def _field_property(name: str) -> property:
     """A structured field stored in the error's context under its own name."""
 
@@ -158,11 +179,11 @@ class CodedError(Exception):
         if severity is not None:
             cls.severity = as_severity(severity)
         if retryable is not None:
-            cls.retryable = bool(retryable)
+            cls.retryable = _check_bool(retryable, f"{where}: retryable")
         if public_message is not None:
             cls.public_message = public_message
         if safe is not None:
-            cls.safe_fields = cls.safe_fields | frozenset(safe)
+            cls.safe_fields = cls.safe_fields | _check_keys(safe, f"{where}: safe")
 
         own = cls.__dict__.get("_fields", ())
         for name in own:
@@ -214,11 +235,18 @@ class CodedError(Exception):
             elif key == "severity":
                 self.severity = as_severity(value)
             elif key == "retryable":
-                self.retryable = bool(value)
+                self.retryable = _check_bool(value, f"{type(self).__name__}: retryable")
             elif key == "context":
+                if not isinstance(value, Mapping):
+                    msg = (
+                        f"{type(self).__name__}: context must be a mapping,"
+                        f" got {value!r}"
+                    )
+                    raise TypeError(msg)
                 self.context.update(value)
             elif key == "safe":
-                self._safe = self.safe_fields | frozenset(value)
+                where = f"{type(self).__name__}: safe"
+                self._safe = self.safe_fields | _check_keys(value, where)
             elif key in self._all_fields:
                 if fields is None:
                     fields = {}
