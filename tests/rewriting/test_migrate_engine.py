@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import types
 from pathlib import Path
 
 import libcst as cst
@@ -64,7 +63,7 @@ class TestGuards:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A rewrite whose text does not parse with `ast` skips the file."""
-        broken = types.SimpleNamespace(bytes=b"def (:\n")
+        broken = b"def (:\n"
         monkeypatch.setattr(transformer, "rewrite_module", lambda *a: broken)
         outcome = run_on(tmp_path, {"a.py": b"raise ValueError('x')\n"})["a.py"]
         assert (outcome.status, outcome.why) == (  # type: ignore[attr-defined]

@@ -243,7 +243,7 @@ def _allocate(
                     )
         plan = replace(plan.with_codes(codes), declined=tuple(declined))
         if not any(_needs_errkit(e) for e in plan.edits):
-            plan = replace(plan, import_after_line=None)
+            plan = replace(plan, import_before=None)
         if plan.edits:
             result.append(plan)
         else:
@@ -297,7 +297,7 @@ def rewrite_source(
     }
     plan = plan.with_codes(codes)
     if not any(_needs_errkit(e) for e in plan.edits):
-        plan = replace(plan, import_after_line=None)
+        plan = replace(plan, import_before=None)
     if not plan.edits:
         return data
     return rewrite_bytes(data, plan, allocator.module)
@@ -382,25 +382,23 @@ class _Skip(Exception):
         self.cause = cause
 
 
-class RoundTripError(Exception):
-    """libcst does not print the file back byte for byte; the file is skipped."""
-
-
 def rewrite_bytes(data: bytes, plan: FilePlan, module: str) -> bytes:
     """`data` with `plan` applied; raises `_Skip` (or the parser's error) on failure."""
     import libcst as cst
 
-    from errkit.rewriting.transformer import rewrite_module
+    from errkit.rewriting.transformer import (
+        NodeMismatchError,
+        RoundTripError,
+        rewrite_module,
+    )
 
     tree = cst.parse_module(data)
-    if tree.bytes != data:
-        raise _Skip(
-            SkipWhy.ROUND_TRIP,
-            RoundTripError("libcst does not print this file back unchanged"),
-        )
-    rewritten = rewrite_module(tree, plan, module)
     try:
-        after = rewritten.bytes
+        after = rewrite_module(tree, data, plan, module)
+    except RoundTripError as exc:
+        raise _Skip(SkipWhy.ROUND_TRIP, exc) from exc
+    except NodeMismatchError as exc:
+        raise _Skip(SkipWhy.MISMATCH, exc) from exc
     except UnicodeEncodeError as exc:
         raise _Skip(SkipWhy.UNENCODABLE, exc) from exc
     try:

@@ -166,6 +166,7 @@ def plan_class(
         base=base,
         insert_at=first,
         request=CodeRequest(category=category, key=f"class {qualname}"),
+        name=node.name,
         category_keyword=keyword,
     )
 

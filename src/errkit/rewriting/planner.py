@@ -16,7 +16,7 @@ import io
 import re
 import tokenize
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting import error_class, raise_generic, raise_unchained, spawn
@@ -27,12 +27,18 @@ from errkit.rewriting.targets import (
     Edit,
     FilePlan,
     HandlerNameEdit,
+    RaiseEdit,
     SpawnEdit,
 )
 
 _EXEMPT = re.compile(r"#\s*errkit:\s*ignore\[([^\]]*)\]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_COMPOUND = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
+    ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+)
+
 
 
 def decode_source(data: bytes) -> str:
@@ -60,15 +66,107 @@ def plan_source(
         }
     planner = _Planner(tree, _LINE_BREAK.split(text), path, module, kinds, allowed)
     planner.run()
+    edits, counts, import_before = _locate(tree, planner)
 
     return FilePlan(
         path=path,
-        edits=tuple(planner.edits),
+        edits=edits,
         declined=tuple(planner.declined),
-        import_after_line=planner.import_after_line(),
+        import_before=import_before,
+        counts=counts,
         digest=hashlib.sha256(data).hexdigest(),
         declared=tuple(planner.declared),
     )
+
+
+# --- where libcst will find each edit ------------------------------------------------
+
+#: Node type names shared with the transformer, and the ast type each counts.
+NODE_TYPES: dict[str, type[ast.AST]] = {
+    "raise": ast.Raise,
+    "handler": ast.ExceptHandler,
+    "class": ast.ClassDef,
+    "call": ast.Call,
+}
+
+
+def node_type(edit: Edit) -> str:
+    """Which node type an edit applies to."""
+    if isinstance(edit, (RaiseEdit, ChainEdit)):
+        return "raise"
+    if isinstance(edit, HandlerNameEdit):
+        return "handler"
+    if isinstance(edit, ClassEdit):
+        return "class"
+    return "call"
+
+
+def statement_groups(body: list[ast.stmt]) -> list[int]:
+    """For each top-level ast statement, the index of libcst's statement holding it.
+
+    libcst keeps `a = 1; b = 2` as one statement line where `ast` sees two.
+    """
+    groups: list[int] = []
+    previous: ast.stmt | None = None
+    for statement in body:
+        joined = (
+            previous is not None
+            and not isinstance(statement, _COMPOUND)
+            and not isinstance(previous, _COMPOUND)
+            and statement.lineno == previous.end_lineno
+        )
+        groups.append(groups[-1] if joined else (groups[-1] + 1 if groups else 0))
+        previous = statement
+    return groups
+
+
+def _key(node: ast.AST) -> tuple[int, int, int, int]:
+    # Source order as a pre-order walk meets the nodes: by start, and of two nodes
+    # starting together (`f(x)(y)`), the enclosing one (the later end) first.
+    return (
+        node.lineno,  # type: ignore[attr-defined]
+        node.col_offset,  # type: ignore[attr-defined]
+        -(node.end_lineno or 0),  # type: ignore[attr-defined]
+        -(node.end_col_offset or 0),  # type: ignore[attr-defined]
+    )
+
+
+def _locate(
+    tree: ast.Module, planner: _Planner
+) -> tuple[tuple[Edit, ...], tuple[tuple[int, str, int], ...], int | None]:
+    groups = statement_groups(tree.body)
+    members: dict[int, list[ast.stmt]] = {}
+    for statement, group in zip(tree.body, groups):
+        members.setdefault(group, []).append(statement)
+    orders: dict[tuple[int, str], dict[tuple[int, int, int, int], int]] = {}
+    located: list[Edit] = []
+    for edit, node, top in planner.located:
+        group, kind = groups[top], node_type(edit)
+        order = orders.get((group, kind))
+        if order is None:
+            keys = sorted(
+                _key(n)
+                for statement in members[group]
+                for n in ast.walk(statement)
+                if isinstance(n, NODE_TYPES[kind])
+            )
+            order = orders[(group, kind)] = {k: i for i, k in enumerate(keys)}
+        located.append(replace(edit, group=group, ordinal=order[_key(node)]))
+    counts = tuple(
+        (group, kind, len(order)) for (group, kind), order in sorted(orders.items())
+    )
+    import_before = None
+    line = planner.import_after_line()
+    if line is not None:
+        import_before = next(
+            (
+                groups[i]
+                for i, statement in enumerate(tree.body)
+                if statement.lineno > line
+            ),
+            (groups[-1] + 1) if groups else 0,
+        )
+    return tuple(located), counts, import_before
 
 
 @dataclass
@@ -106,6 +204,9 @@ class _Planner:
         self.kinds = kinds
         self.allowed = allowed
         self.edits: list[Edit] = []
+        #: Each edit with its ast node and the index of its top-level statement.
+        self.located: list[tuple[Edit, ast.AST, int]] = []
+        self.top_index = 0
         self.declined: list[Declined] = []
         self.scope = _Scope()
         self.top_line = 0
@@ -201,11 +302,12 @@ class _Planner:
         line: int = node.lineno  # type: ignore[attr-defined]
         self.declined.append(Declined(kind, line, self.col(node), reason))
 
-    def add(self, edit: Edit, needs_errkit: bool = True) -> bool:
-        """Record `edit`; False when errkit cannot be named in this file."""
+    def add(self, edit: Edit, node: ast.AST, needs_errkit: bool = True) -> bool:
+        """Record `edit` on `node`; False when errkit cannot be named in this file."""
         if needs_errkit and self.errkit_unusable:
             return False
         self.edits.append(edit)
+        self.located.append((edit, node, self.top_index))
         if needs_errkit and not self.scope.functions:
             if self.first_import_time_edit is None:
                 self.first_import_time_edit = self.top_line
@@ -243,8 +345,9 @@ class _Planner:
     # --- the walk ------------------------------------------------------------------
 
     def run(self) -> None:
-        for node in self.tree.body:
+        for index, node in enumerate(self.tree.body):
             self.top_line = node.lineno
+            self.top_index = index
             self.visit(node)
 
     def visit(self, node: ast.AST) -> None:
@@ -325,7 +428,7 @@ class _Planner:
         builtin = raise_generic.raised_builtin(exc, self.shadowed)
         if builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
             edit = raise_generic.plan_raise(exc, builtin, line, col)
-            if not self.add(edit):
+            if not self.add(edit, node):
                 self.decline(SiteKind.RAISE_GENERIC, node, _ERRKIT_TAKEN)
         handler = self.scope.handlers[-1] if self.scope.handlers else None
         if (
@@ -355,9 +458,10 @@ class _Planner:
             hnode = handler.node
             self.add(
                 HandlerNameEdit(hnode.lineno, self.col(hnode), handler.name),
+                hnode,
                 needs_errkit=False,
             )
-        self.add(ChainEdit(line, col, handler.name), needs_errkit=False)
+        self.add(ChainEdit(line, col, handler.name), node, needs_errkit=False)
 
     def visit_class(self, node: ast.ClassDef) -> None:
         resolved = [spawn.resolve(base, self.imports) or "" for base in node.bases]
@@ -381,7 +485,7 @@ class _Planner:
             return
         qualname = ".".join([*self.scope.names, node.name])
         edit = error_class.plan_class(node, builtins, qualname, self.col(node))
-        if not self.add(edit):
+        if not self.add(edit, node):
             self.decline(SiteKind.ERROR_CLASS, node, _ERRKIT_TAKEN)
 
     def class_reason(self, node: ast.ClassDef, builtins: list[str]) -> str | None:
@@ -411,9 +515,10 @@ class _Planner:
                 i for i, name in enumerate(resolved) if name in spawn.THREAD_CLASSES
             ),
             request=None,
+            name=node.name,
             context=f"{self.module}:{qualname}.run",
         )
-        if not self.add(edit):
+        if not self.add(edit, node):
             self.decline(SiteKind.SPAWN_THREAD, node, _ERRKIT_TAKEN)
 
     def visit_call(self, node: ast.Call) -> None:
@@ -436,7 +541,7 @@ class _Planner:
             self.decline(kind, node, result)
         elif _already_recovered(node, result, self.imports):
             return
-        elif not self.add(result):
+        elif not self.add(result, node):
             self.decline(kind, node, _ERRKIT_TAKEN)
 
 

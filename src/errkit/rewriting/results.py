@@ -28,6 +28,7 @@ class SkipWhy(str, enum.Enum):
     ROUND_TRIP = "round-trip"  # libcst does not print the file back byte for byte
     UNENCODABLE = "unencodable"  # the rewrite cannot be saved in the file's encoding
     BROKEN_OUTPUT = "broken-output"  # the rewritten text no longer parses
+    MISMATCH = "mismatch"  # ast and libcst disagree on the nodes to edit
     NO_MODULE = "no-module"  # no configured module owns the file
     CHANGED_ON_DISK = "changed-on-disk"  # the file changed between plan and rewrite
     WORKER_CRASHED = "worker-crashed"  # the process handling the file died

@@ -88,6 +88,7 @@ def plan_spawn_call(
     """The edit for a spawn call, a reason it cannot be rewritten, or None."""
     func = call.func
     name = resolve(func, imports)
+    callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     if name in THREAD_CALLS:
         keyword, position = THREAD_CALLS[name]
         if any(isinstance(a, ast.Starred) for a in call.args) or any(
@@ -104,6 +105,7 @@ def plan_spawn_call(
             context=context,
             keyword=keyword if has_keyword else None,
             position=None if has_keyword else position,
+            callee=callee,
         )
     kind: SiteKind | None = None
     if name in TASK_CALLS:
@@ -119,7 +121,9 @@ def plan_spawn_call(
             kind = SiteKind.SPAWN_EXECUTOR
     if kind is None:
         return None
-    return SpawnEdit(*span, kind=kind, style=WrapStyle.WATCH, context=context)
+    return SpawnEdit(
+        *span, kind=kind, style=WrapStyle.WATCH, context=context, callee=callee
+    )
 
 
 # --- libcst side -------------------------------------------------------------------

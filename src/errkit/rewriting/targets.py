@@ -35,7 +35,11 @@ class RaiseEdit:
     #: Passed as `category=` when the replacement is the plain `CodedError`.
     category_keyword: str | None = None
     code: int | None = None
-
+    #: Where libcst finds the node: the top-level statement (libcst's numbering)
+    #: and the node's place among nodes of its type in that statement, in source
+    #: order (see `planner`).
+    group: int = -1
+    ordinal: int = -1
 
 @dataclass(frozen=True, slots=True)
 class ChainEdit:
@@ -44,7 +48,11 @@ class ChainEdit:
     line: int
     col: int
     cause: str
-
+    #: Where libcst finds the node: the top-level statement (libcst's numbering)
+    #: and the node's place among nodes of its type in that statement, in source
+    #: order (see `planner`).
+    group: int = -1
+    ordinal: int = -1
 
 @dataclass(frozen=True, slots=True)
 class HandlerNameEdit:
@@ -53,7 +61,11 @@ class HandlerNameEdit:
     line: int
     col: int
     name: str
-
+    #: Where libcst finds the node: the top-level statement (libcst's numbering)
+    #: and the node's place among nodes of its type in that statement, in source
+    #: order (see `planner`).
+    group: int = -1
+    ordinal: int = -1
 
 @dataclass(frozen=True, slots=True)
 class ClassEdit:
@@ -64,10 +76,15 @@ class ClassEdit:
     base: str  # attribute of errkit, e.g. "ConflictError" or "RecoveredThread"
     insert_at: int  # index among the class's positional bases
     request: CodeRequest | None  # None for RecoveredThread (no code)
+    name: str = ""  # the class name, checked against the node libcst finds
     category_keyword: str | None = None
     context: str | None = None  # for RecoveredThread
     code: int | None = None
-
+    #: Where libcst finds the node: the top-level statement (libcst's numbering)
+    #: and the node's place among nodes of its type in that statement, in source
+    #: order (see `planner`).
+    group: int = -1
+    ordinal: int = -1
 
 class WrapStyle(str, enum.Enum):
     """How a spawn call is wrapped."""
@@ -94,7 +111,13 @@ class SpawnEdit:
     #: For RECOVER_ARG: the keyword naming the callable, or its position.
     keyword: str | None = None
     position: int | None = None
-
+    #: The last name of the called function, checked against libcst's node.
+    callee: str = ""
+    #: Where libcst finds the node: the top-level statement (libcst's numbering)
+    #: and the node's place among nodes of its type in that statement, in source
+    #: order (see `planner`).
+    group: int = -1
+    ordinal: int = -1
 
 Edit = RaiseEdit | ChainEdit | HandlerNameEdit | ClassEdit | SpawnEdit
 
@@ -116,9 +139,12 @@ class FilePlan:
     path: str
     edits: tuple[Edit, ...] = ()
     declined: tuple[Declined, ...] = ()
-    #: Insert `import errkit` before the first top-level statement starting after
-    #: this line (0: at the top, after the docstring and `__future__` imports).
-    import_after_line: int | None = None
+    #: Insert `import errkit` before this top-level statement (libcst's numbering;
+    #: the number of statements means at the end); None when no import is needed.
+    import_before: int | None = None
+    #: (statement, node type, how many nodes of that type `ast` saw in it), for
+    #: every statement with an edit: libcst must see the same numbers.
+    counts: tuple[tuple[int, str, int], ...] = ()
     digest: str = ""
     #: `(module, code)` pairs written as literals in the file: codes in use.
     declared: tuple[tuple[str, int], ...] = ()
