@@ -12,6 +12,11 @@ future completes, and returns the **same object**: whoever awaits it or calls
 logged once however many readers it has. Reading the exception in the callback
 also tells asyncio that it was retrieved, so there is no second "never retrieved"
 report at exit. Cancellation is never a failure.
+
+:func:`create_task` does the same for a task it creates, more cheaply: it runs the
+coroutine inside a small delegating coroutine that reports the failure from within
+the task as it raises (see :class:`_Recovering`). :func:`submit` and
+:func:`run_in_executor` watch the future they get from the executor.
 """
 
 from __future__ import annotations
