@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import traceback
 from typing import Any
 
 import pytest
@@ -627,3 +628,26 @@ class TestKeywordChecks:
         assert str(info.value) == (
             "class Odd: safe must be an iterable of context keys, got 'sku'"
         )
+
+
+class TestCause:
+    def test_traceback_shows_cause(self) -> None:
+        """Tracebacks print a coded error's cause and its own line as usual."""
+        try:
+            try:
+                raise KeyError("sku-1")
+            except KeyError as e:
+                raise OutOfStock("no stock for sku-1") from e
+        except OutOfStock as exc:
+            text = "".join(traceback.format_exception(exc))
+        assert "KeyError: 'sku-1'" in text
+        assert "direct cause of the following exception" in text
+        assert text.endswith("OutOfStock: no stock for sku-1\n")
+
+    def test_assigning_a_cause_replaces_it(self) -> None:
+        """Assigning __cause__ replaces the old cause (no chaining under it)."""
+        err = errkit.InternalError("x")
+        first, second = KeyError("a"), ValueError("b")
+        err.__cause__ = first
+        err.__cause__ = second
+        assert (err.__cause__, second.__cause__) == (second, None)
