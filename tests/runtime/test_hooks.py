@@ -240,6 +240,35 @@ class TestLoopHandlerBR02:
         asyncio.run(main())
         assert errkit_log.failure_excs() == [err]
 
+    def test_loops_created_later_get_the_handler(self, errkit_log, metrics_registry):
+        """Installed before asyncio.run: the new loop's failures reach errkit."""
+        err = KeyError("cb")
+
+        def callback() -> None:
+            raise err
+
+        async def main() -> None:
+            asyncio.get_running_loop().call_soon(callback)
+            await asyncio.sleep(0.01)
+
+        errkit.install_hooks()
+        asyncio.run(main())
+        assert errkit_log.failure_excs() == [err]
+        assert (
+            metrics_registry.value("panics_recovered_total", context="hook:asyncio")
+            == 1.0
+        )
+
+    def test_uninstall_restores_the_policy(self):
+        """After uninstall the event loop policy is the one from before."""
+        before = asyncio.get_event_loop_policy()
+        errkit.install_hooks()
+        errkit.install_hooks()
+        wrapped = asyncio.get_event_loop_policy()
+        errkit.uninstall_hooks()
+        assert wrapped is not before
+        assert asyncio.get_event_loop_policy() is before
+
     def test_uninstall_restores_the_app_handler(self):
         """After uninstall, the loop's handler is the app's again."""
 

@@ -14,10 +14,12 @@ just logged the event, because it would print the same traceback a second time;
 it is still called for everything errkit does not report, such as
 ``KeyboardInterrupt`` at the top level, so those look exactly as before.
 
-Installing twice changes nothing. :func:`uninstall_hooks` restores the previous
-hook where errkit's is still the current one; where another library has since
-installed its own hook on top, errkit's stays in that chain but only passes events
-through. The hooks never raise, not even while the interpreter shuts down.
+The asyncio handler reaches loops created later through a thin wrapper around the
+event loop policy. Installing twice changes nothing. :func:`uninstall_hooks`
+restores the previous hook where errkit's is still the current one; where another
+library has since installed its own hook on top, errkit's stays in that chain but
+only passes events through. The hooks never raise, not even while the interpreter
+shuts down.
 """
 
 from __future__ import annotations
@@ -172,13 +174,55 @@ _loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopHook] = (
 )
 
 
+class _LoopPolicy(asyncio.AbstractEventLoopPolicy):
+    """Delegates to the policy that was current, hooking each loop it creates.
+
+    ``asyncio.run`` makes a fresh loop through the policy, so this is how a loop
+    that does not exist yet when :func:`install_hooks` runs gets errkit's handler.
+    """
+
+    def __init__(self, inner: asyncio.AbstractEventLoopPolicy) -> None:
+        self.inner = inner
+        self.active = True
+
+    def get_event_loop(self) -> asyncio.AbstractEventLoop:
+        return self.inner.get_event_loop()
+
+    def set_event_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        self.inner.set_event_loop(loop)
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = self.inner.new_event_loop()
+        if self.active:
+            with _lock:
+                _hook_loop(loop)
+        return loop
+
+    def get_child_watcher(self) -> Any:
+        return self.inner.get_child_watcher()
+
+    def set_child_watcher(self, watcher: Any) -> None:
+        self.inner.set_child_watcher(watcher)
+
+    def __getattr__(self, name: str) -> Any:
+        # Whatever else the wrapped policy offers (uvloop's extras, say).
+        return getattr(self.inner, name)
+
+
+#: Event loop policies are deprecated from Python 3.14 on; there, only loops that
+#: are running (or passed in) when install_hooks() is called get the handler.
+_WRAP_POLICY = sys.version_info < (3, 14)
+_policy: _LoopPolicy | None = None
+
+
 def install_hooks(*, loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Install errkit's global hooks; calling it again changes nothing.
 
     The asyncio handler goes on ``loop``, else on the loop running in this thread
-    if there is one. An asyncio loop started later (``asyncio.run``) gets it when
-    ``install_hooks()`` is called again from inside it.
+    if there is one, and on every loop the event loop policy creates from now on
+    (``asyncio.run`` creates one).
     """
+    global _policy
     with _lock:
         for key, (owner, attr, default, handle) in _TARGETS.items():
             current = _active.get(key)
@@ -191,19 +235,31 @@ def install_hooks(*, loop: asyncio.AbstractEventLoop | None = None) -> None:
             hook = _ChainedHook(getattr(owner, attr), default, handle)
             setattr(owner, attr, hook)
             _active[key] = hook
+        if _WRAP_POLICY:
+            current_policy = asyncio.get_event_loop_policy()
+            if current_policy is not _policy:
+                if _policy is not None:
+                    _policy.active = False
+                _policy = _LoopPolicy(current_policy)
+                asyncio.set_event_loop_policy(_policy)
         if loop is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
                 return
-        previous_hook = _loops.get(loop)
-        if previous_hook is not None:
-            if loop.get_exception_handler() is previous_hook:
-                return
-            previous_hook.active = False
-        loop_hook = _LoopHook(loop.get_exception_handler())
-        loop.set_exception_handler(loop_hook)
-        _loops[loop] = loop_hook
+        _hook_loop(loop)
+
+
+def _hook_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Put errkit's handler on ``loop`` unless it is already there (lock held)."""
+    previous_hook = _loops.get(loop)
+    if previous_hook is not None:
+        if loop.get_exception_handler() is previous_hook:
+            return
+        previous_hook.active = False
+    loop_hook = _LoopHook(loop.get_exception_handler())
+    loop.set_exception_handler(loop_hook)
+    _loops[loop] = loop_hook
 
 
 def uninstall_hooks() -> None:
@@ -212,6 +268,7 @@ def uninstall_hooks() -> None:
     Where another hook was installed on top of errkit's since, errkit's stays in
     that chain, passing events through without reporting them.
     """
+    global _policy
     with _lock:
         for key, hook in list(_active.items()):
             owner, attr, _, _ = _TARGETS[key]
@@ -219,6 +276,11 @@ def uninstall_hooks() -> None:
                 setattr(owner, attr, hook.previous)
             hook.active = False
             del _active[key]
+        if _policy is not None:
+            if asyncio.get_event_loop_policy() is _policy:
+                asyncio.set_event_loop_policy(_policy.inner)
+            _policy.active = False
+            _policy = None
         for loop, loop_hook in list(_loops.items()):
             if not loop.is_closed() and loop.get_exception_handler() is loop_hook:
                 loop.set_exception_handler(loop_hook.previous)
