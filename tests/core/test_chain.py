@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import errkit
 
@@ -209,3 +211,46 @@ class TestBarrier:
             "NotFoundError:card gone",
         ]
         assert [link.exc for link in errkit.links(exc)][1] is exc.__cause__
+
+
+class TestRandomGraphs:
+    @given(
+        size=st.integers(min_value=1, max_value=8),
+        edges=st.lists(
+            st.tuples(
+                st.integers(0, 7),
+                st.sampled_from(["cause", "context"]),
+                st.integers(0, 7),
+            ),
+            max_size=16,
+        ),
+        suppress=st.lists(st.booleans(), min_size=8, max_size=8),
+    )
+    def test_walk_visits_reachable_once(
+        self,
+        size: int,
+        edges: list[tuple[int, str, int]],
+        suppress: list[bool],
+    ) -> None:
+        """On any cause/context graph, cycles included, walk ends and yields
+        each exception reachable the way tracebacks follow exactly once."""
+        errors: list[BaseException] = [Unhashable(str(i)) for i in range(size)]
+        for src, how, dst in edges:
+            if src < size and dst < size:
+                setattr(errors[src], f"__{how}__", errors[dst])
+        for i, flag in enumerate(suppress[:size]):
+            errors[i].__suppress_context__ = flag
+
+        expected: list[int] = []
+        node: BaseException | None = errors[0]
+        while node is not None and id(node) not in {id(errors[i]) for i in expected}:
+            expected.append(next(i for i, e in enumerate(errors) if e is node))
+            below = node.__cause__
+            if below is None and not node.__suppress_context__:
+                below = node.__context__
+            node = below
+        got = [
+            next(i for i, e in enumerate(errors) if e is w)
+            for w in errkit.walk(errors[0])
+        ]
+        assert got == expected
