@@ -13,6 +13,11 @@ of datasets). So:
 
 Only the exception itself is looked at, not its chain: the metric describes what
 was raised, as the log line does.
+
+Labels are worked out once per kind of error and then cached with the counter
+children, so the registry should be loaded before the first error is recorded; a
+module declared later keeps counting as ``unregistered`` until
+``errkit.configure_metrics()`` rebuilds the counters.
 """
 
 from __future__ import annotations

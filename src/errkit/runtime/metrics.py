@@ -167,6 +167,8 @@ def configure_metrics(
     this can be called at start-up or, in tests, with a fresh
     ``prometheus_client.CollectorRegistry``. ``registry=None`` means
     prometheus_client's default registry (the one multiprocess scrapes read).
+    Rebuilding also forgets cached labels, so call it after changing the core
+    registry's modules at run time.
 
     Raises ValueError if ``namespace`` is empty or ``context_limit`` is below 1.
     """
