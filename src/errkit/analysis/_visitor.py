@@ -577,19 +577,19 @@ class FileVisitor:
         detail: dict[str, Any] = {}
         if qual in THREAD_CALLS:
             kind = K.SPAWN_THREAD
-            index, keyword = THREAD_CALLS[qual]  # type: ignore[index]
+            index, keyword = THREAD_CALLS[qual]
             target = _argument(call, index, keyword)
             if (
                 isinstance(target, ast.Call)
                 and names.errkit_name(target.func) == "recovered"
             ):
                 state = MIGRATED
-            detail["call"] = qual.rpartition(".")[2]  # type: ignore[union-attr]
+            detail["call"] = qual.rpartition(".")[2]
         elif errkit == "start_thread":
             kind, state = K.SPAWN_THREAD, MIGRATED
         elif qual in TASK_CALLS:
             kind = K.SPAWN_TASK
-            detail["call"] = qual.rpartition(".")[2]  # type: ignore[union-attr]
+            detail["call"] = qual.rpartition(".")[2]
         elif errkit == "create_task":
             kind, state = K.SPAWN_TASK, MIGRATED
         elif errkit in ("submit", "run_in_executor"):
@@ -658,7 +658,7 @@ class FileVisitor:
         """
         if parents and isinstance(parents[-1], ast.Attribute):
             attr = parents[-1]
-            chained = attr.attr in _FIRE_AND_FORGET_CHAIN  # type: ignore[attr-defined]
+            chained = attr.attr in _FIRE_AND_FORGET_CHAIN
             if chained and len(parents) >= 2:
                 call = parents[-2]
                 if isinstance(call, ast.Call) and call.func is attr:
@@ -806,7 +806,7 @@ def _header(stmt: ast.stmt) -> tuple[list[ast.AST], int | None, int]:
         if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             args = stmt.args  # type: ignore[attr-defined]
             exprs = [
-                *stmt.decorator_list,
+                *stmt.decorator_list,  # type: ignore[attr-defined]
                 *args.defaults,
                 *(d for d in args.kw_defaults if d is not None),
             ]

@@ -56,7 +56,7 @@ def allocate_ranges(
     count: int, reserved: Sequence[tuple[int, int]] = ()
 ) -> list[tuple[int, int]]:
     """`count` ranges of 100 codes from 100 upward, none touching a reserved one."""
-    ranges = []
+    ranges: list[tuple[int, int]] = []
     first = 100
     while len(ranges) < count:
         last = first + 99

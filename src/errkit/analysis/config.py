@@ -322,7 +322,8 @@ class _Checker:
     def array(self, key: str, value: Any) -> list[Any]:
         if not isinstance(value, list):
             self.fail(key, value, "must be an array")
-        return value
+        items: list[Any] = value
+        return items
 
     def strings(self, key: str, value: Any) -> tuple[str, ...]:
         items = self.array(key, value)

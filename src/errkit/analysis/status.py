@@ -386,7 +386,7 @@ def _merge(tallies: Any) -> Tally:
 
 
 def _fields(est: Estimate) -> dict[str, Any]:
-    return {name: getattr(est, name) for name in Estimate.__slots__}  # type: ignore[attr-defined]
+    return {name: getattr(est, name) for name in Estimate.__slots__}
 
 
 def _skipped_dict(skipped: Skipped) -> dict[str, Any]:

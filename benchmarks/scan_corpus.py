@@ -1,0 +1,70 @@
+"""`errkit status` on real trees: files, lines, sites by kind, skipped files, times.
+
+    python benchmarks/scan_corpus.py TREE [TREE ...]
+
+Each tree is scanned twice through the `errkit` command (2 workers): cold with an
+empty cache, then warm. Prints one Markdown table row per tree, as recorded in
+benchmarks/RESULTS.md. Trees are, for instance, a copy of the standard library
+and the projects of /tmp/corpus/src (see the shared corpus README).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KINDS = (
+    "spawn-thread", "spawn-task", "spawn-executor", "raise-generic", "raise-unchained",
+    "error-class", "message-match", "swallow", "code-policy",
+)  # fmt: skip
+
+
+def status(tree: str, env: dict[str, str]) -> tuple[dict, int, float]:  # type: ignore[type-arg]
+    errkit = str(Path(sys.executable).parent / "errkit")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [errkit, "status", tree, "--format", "json", "-j", "2"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    return json.loads(done.stdout), done.returncode, time.perf_counter() - start
+
+
+def main() -> None:
+    head = [
+        "tree",
+        "files",
+        "lines",
+        *KINDS,
+        "sites",
+        "skipped",
+        "exit",
+        "cold s",
+        "warm s",
+    ]
+    print("| " + " | ".join(head) + " |")
+    print("|---|" + "--:|" * (len(head) - 1))
+    for tree in sys.argv[1:]:
+        cache = tempfile.mkdtemp(prefix="errkit-corpus-")
+        env = {**os.environ, "ERRKIT_CACHE_DIR": cache}
+        data, code, cold = status(tree, env)
+        _, _, warm = status(tree, env)
+        shutil.rmtree(cache, ignore_errors=True)
+        summary = data["summary"]
+        by_kind = summary["sites"]["by_kind"]
+        counts = [sum(by_kind.get(k, {}).values()) for k in KINDS]
+        row = [
+            Path(tree).name, summary["files"], summary["lines"], *counts,
+            summary["sites"]["total"], summary["skipped_files"], code,
+            f"{cold:.2f}", f"{warm:.2f}",
+        ]  # fmt: skip
+        print("| " + " | ".join(map(str, row)) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
