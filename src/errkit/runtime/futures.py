@@ -147,7 +147,9 @@ def create_task(
     if type(coro) is not CoroutineType and not asyncio.iscoroutine(coro):
         msg = f"create_task needs a coroutine, got {coro!r}"
         raise TypeError(msg)
-    return asyncio.create_task(_Recovering(coro, context), name=name)
+    # What asyncio.create_task does, minus one Python frame on a hot path.
+    loop = asyncio.get_running_loop()
+    return loop.create_task(_Recovering(coro, context), name=name)
 
 
 def submit(
