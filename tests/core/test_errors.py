@@ -651,3 +651,54 @@ class TestCause:
         err.__cause__ = first
         err.__cause__ = second
         assert (err.__cause__, second.__cause__) == (second, None)
+
+
+class TestInitVariants:
+    def test_subclass_init_of_declared_kind_sets_args(self) -> None:
+        """A subclass __init__ calling super().__init__(message) on a declared
+        kind gets the builtin's args and str, with keywords applied."""
+
+        class BadQty(errkit.ValidationError, module="shop", code=1):
+            pass
+
+        class BadQtyFor(BadQty):
+            def __init__(self, sku: str, qty: int) -> None:
+                super().__init__(f"bad quantity {qty} for {sku}", field="qty")
+                self.sku = sku
+
+        err = BadQtyFor("A-1", -2)
+        assert (err.args, str(err), err.context, err.code_str) == (
+            ("bad quantity -2 for A-1",),
+            "bad quantity -2 for A-1",
+            {"field": "qty"},
+            "shop:1",
+        )
+
+    def test_declared_kind_still_takes_keywords(self) -> None:
+        """A declared kind accepts every raise keyword, module and code included."""
+
+        class Gone(errkit.NotFoundError, module="shop", code=11):
+            pass
+
+        err = Gone("x", module="other", code=12, resource_id="7", retryable=True)
+        assert (err.code_str, err.resource_id, err.retryable) == ("other:12", "7", True)
+
+    @pytest.mark.parametrize(
+        "cls",
+        [errkit.ValidationError, errkit.CodedOSError, errkit.CodedError],
+        ids=_name,
+    )
+    def test_bad_module_and_code_named_parameters(
+        self, cls: type[errkit.CodedError]
+    ) -> None:
+        """module= and code= are checked on every __init__ variant."""
+        with pytest.raises(TypeError) as info:
+            cls("x", module=3)
+        assert str(info.value) == (
+            f"{cls.__name__}: module must be a non-empty string, got 3"
+        )
+        with pytest.raises(TypeError) as info:
+            cls("x", code="7")
+        assert str(info.value) == (
+            f"{cls.__name__}: code must be an integer of zero or more, got '7'"
+        )

@@ -165,11 +165,6 @@ class CodedError(Exception):
         where = f"class {cls.__name__}"
         parsing = next((b for b in _PARSING_BUILTINS if issubclass(cls, b)), None)
         cls._builtin_init = None if parsing is None else parsing.__init__
-        if parsing is not None and cls.__init__ is CodedError.__init__:
-            # The builtin parses its args in __init__ (OSError: errno, strerror,
-            # filename). Only the first such coded class needs this; the rest,
-            # and user __init__s calling super().__init__, inherit it.
-            cls.__init__ = _parsing_init  # type: ignore[method-assign]
         if "_coded_spec" not in cls.__dict__:
             cls._coded_spec = None  # subclasses of a coded() type pickle by name
         if category is not None:
@@ -201,11 +196,34 @@ class CodedError(Exception):
                 raise TypeError(msg)
             get_registry().register(cls, cls.module, cls.code, _definition_site())
 
-    def __init__(self, *args: object, **kwargs: Any) -> None:
-        # BaseException.__new__ has stored args already; set them again because a
-        # subclass __init__ may pass fewer (super().__init__(message)). This body
-        # is the whole per-raise cost of a class-declared error: keep it so.
+        # Pick the __init__ variant, unless the class writes its own (whose
+        # super().__init__ call then reaches one of ours, all of which set args).
+        if "__init__" not in cls.__dict__ and cls.__init__ in _INITS.values():
+            variant = _INITS[(parsing is not None, cls.code is not None)]
+            if cls.__init__ is not variant:
+                cls.__init__ = variant  # type: ignore[method-assign]
+
+    def __init__(
+        self,
+        *args: object,
+        module: str | None = None,
+        code: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # The variant for types raised with module= and code= (the category
+        # types, coded() types: what migrated code raises). Named parameters
+        # spare CPython a second keyword dict: about half the cost of **kwargs.
+        # BaseException.__new__ stored args already; set them again because a
+        # subclass __init__ may pass fewer (super().__init__(message)).
         self.args = args
+        if module is not None:
+            if type(module) is not str or not module:
+                module = _check_module(module, type(self).__name__)
+            self.module = module
+        if code is not None:
+            if type(code) is not int or code < 0:
+                code = _check_code(code, type(self).__name__)
+            self.code = code
         if kwargs:
             self._apply(kwargs)
 
@@ -414,8 +432,48 @@ _PARSING_BUILTINS: tuple[type[BaseException], ...] = (
 )
 
 
-def _parsing_init(self: CodedError, *args: object, **kwargs: Any) -> None:
+# --- __init__ variants -------------------------------------------------------------
+# A class-declared kind (one with a class-level code) is raised with a message
+# and rarely keywords: its __init__ is the lean one, since two keyword-only
+# parameters cost every raise about 20 ns (the 2x budget is tight). Types raised
+# ad hoc with module= and code= keep CodedError.__init__, which names them.
+
+
+def _lean_init(self: CodedError, *args: object, **kwargs: Any) -> None:
+    """``__init__`` of class-declared kinds: this body is their whole raise cost."""
+    self.args = args
+    if kwargs:
+        self._apply(kwargs)
+
+
+def _parsing_init(
+    self: CodedError,
+    *args: object,
+    module: str | None = None,
+    code: int | None = None,
+    **kwargs: Any,
+) -> None:
     """``CodedError.__init__`` for types whose builtin parses its args."""
+    type(self)._builtin_init(self, *args)  # OSError: errno, strerror, filename
+    if module is not None:
+        kwargs["module"] = module
+    if code is not None:
+        kwargs["code"] = code
+    if kwargs:
+        self._apply(kwargs)
+
+
+def _lean_parsing_init(self: CodedError, *args: object, **kwargs: Any) -> None:
+    """``_lean_init`` for class-declared kinds whose builtin parses its args."""
     type(self)._builtin_init(self, *args)
     if kwargs:
         self._apply(kwargs)
+
+
+#: (builtin parses args, class has a code) -> the __init__ to use.
+_INITS: dict[tuple[bool, bool], Any] = {
+    (False, False): CodedError.__init__,
+    (False, True): _lean_init,
+    (True, False): _parsing_init,
+    (True, True): _lean_parsing_init,
+}
