@@ -105,7 +105,7 @@ class TestStrAndArgs:
         builtin: type[BaseException],
         args: tuple[object, ...],
     ) -> None:
-        """str(), args and repr-free output match the builtin for the same args."""
+        """str() and args match the builtin's for the same arguments."""
         err = cls(*args, module="shop", code=5, context={"k": 1})
         plain = builtin(*args)
         assert (str(err), err.args) == (str(plain), plain.args)
@@ -550,7 +550,7 @@ class TestProperties:
         ),
         pair=st.sampled_from(ALL_TYPES),
     )
-    def test_str_args_repr_free_equal_builtin(
+    def test_str_and_args_equal_builtin_for_any_args(
         self,
         args: list[object],
         pair: tuple[type[errkit.CodedError], type[BaseException]],
