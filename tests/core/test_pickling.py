@@ -254,3 +254,42 @@ class TestProcessPool:
             f"{__name__}.Unpicklable",
             "backend said no",
         )
+
+
+class Unhashable(Exception):
+    """Defining __eq__ makes it unhashable."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unhashable)
+
+
+class TestCyclicChains:
+    def test_regrouped_member(self) -> None:
+        """BR-11's regroup cycle pickles: the member's context is the group that
+        holds the same member again."""
+        try:
+            try:
+                raise ExceptionGroup(
+                    "batch", [errkit.ValidationError("item 3", module="m", code=1)]
+                )
+            except ExceptionGroup as eg:
+                raise eg.exceptions[0]  # its implicit context is the group: the cycle
+        except errkit.ValidationError as caught:
+            back = pickle.loads(pickle.dumps(caught))
+        group = back.__context__
+        assert isinstance(group, ExceptionGroup)
+        assert group.exceptions[0] is back
+
+    def test_foreign_two_cycle_below_coded(self) -> None:
+        """A cycle of foreign, unhashable errors under a coded one pickles; the
+        back-edge is dropped and every error arrives once."""
+        a, b = Unhashable("a"), ValueError("b")
+        a.__context__, b.__context__ = b, a
+        top = errkit.InternalError("top")
+        top.__cause__ = a
+        back = pickle.loads(pickle.dumps(top))
+        assert [f"{type(e).__name__}:{e}" for e in errkit.walk(back)] == [
+            "InternalError:top",
+            "Unhashable:a",
+            "ValueError:b",
+        ]
