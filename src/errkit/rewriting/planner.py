@@ -211,7 +211,8 @@ class _Planner:
         self.scope = _Scope()
         self.top_line = 0
         self.first_import_time_edit: int | None = None
-        self.file_names = raise_unchained.names_in(tree)
+        self._file_names: set[str] | None = None
+        self._function_names: dict[int, set[str]] = {}
         self.taken_names: set[str] = set()
         self.watched: set[int] = set()
         self.declared: list[tuple[str, int]] = []
@@ -273,6 +274,19 @@ class _Planner:
                 name = spawn.dotted(target)
                 if name:
                     self.executors.add(name)
+
+    def names_used(self, function: ast.AST | None) -> set[str]:
+        """Identifiers of `function` (or the whole file at module level), cached."""
+        if function is None:
+            if self._file_names is None:
+                self._file_names = raise_unchained.names_in(self.tree)
+            return self._file_names
+        names = self._function_names.get(id(function))
+        if names is None:
+            names = self._function_names[id(function)] = raise_unchained.names_in(
+                function
+            )
+        return names
 
     # --- helpers -------------------------------------------------------------------
 
@@ -446,11 +460,7 @@ class _Planner:
             )
             return
         if handler.name is None:
-            used = (
-                raise_unchained.names_in(handler.function)
-                if handler.function is not None
-                else self.file_names
-            )
+            used = self.names_used(handler.function)
             handler.name = raise_unchained.fresh_name(used | self.taken_names)
             self.taken_names.add(handler.name)
         if not handler.named and handler.node.name is None:
