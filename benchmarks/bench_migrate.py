@@ -54,8 +54,14 @@ def ensure_config(tree: Path) -> Path:
 def time_noop(tree: Path, files: list[str], jobs: int) -> tuple[float, str]:
     start = time.perf_counter()
     result = parallel_exec_transform_with_prettyprint(
-        NoOp, files, jobs=jobs, hide_progress=True, repo_root=str(tree),
-        hide_generated=True, hide_blacklisted=True, include_generated=True,
+        NoOp,
+        files,
+        jobs=jobs,
+        hide_progress=True,
+        repo_root=str(tree),
+        hide_generated=True,
+        hide_blacklisted=True,
+        include_generated=True,
     )
     wall = time.perf_counter() - start
     return wall, (
@@ -68,7 +74,10 @@ def time_errkit(tree: Path, config: Path, jobs: int) -> tuple[float, str]:
     with open(os.devnull, "wb") as sink:
         done = subprocess.run(
             [*ERRKIT, "migrate", "--config", str(config), "--jobs", str(jobs), "."],
-            cwd=tree, stdout=sink, stderr=subprocess.PIPE, check=False,
+            cwd=tree,
+            stdout=sink,
+            stderr=subprocess.PIPE,
+            check=False,
         )
     wall = time.perf_counter() - start
     lines = done.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -17,7 +17,6 @@ import argparse
 import json
 import subprocess
 import sys
-import sysconfig
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
@@ -31,7 +30,9 @@ ERRKIT = [sys.executable, "-c", "from errkit.cli import main; main()"]
 def package_dir(name: str) -> str:
     out = subprocess.run(
         ["bash", "-c", f"source {SHARED}/projects.sh; corpus_pkgdirs {name}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return out.stdout.split()[0]
 
@@ -49,7 +50,9 @@ def outcomes(report: Path) -> dict[str, str]:
 def run_suite(corpus: Path, name: str, report: Path) -> str:
     done = subprocess.run(
         [f"{SHARED}/run-tests.sh", str(corpus), name, f"--junitxml={report}"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return done.stdout.strip()
 
@@ -57,7 +60,8 @@ def run_suite(corpus: Path, name: str, report: Path) -> str:
 def pristine(corpus: Path, name: str) -> None:
     subprocess.run(
         [f"{SHARED}/setup.sh", str(corpus), "--pristine", name],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     )
 
 
@@ -65,8 +69,14 @@ def make_importable(corpus: Path, name: str) -> Path:
     """A .pth file in the project's venv pointing at errkit's source."""
     python = corpus / "venvs" / name / "bin" / "python"
     purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        [
+            str(python),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     pth = Path(purelib) / "errkit_corpus.pth"
     pth.write_text(f"{ERRKIT_SRC}\n", encoding="utf-8")
@@ -87,7 +97,10 @@ def migrate_project(corpus: Path, name: str, logs: Path) -> dict[str, object]:
     )
     migrated = subprocess.run(
         [*ERRKIT, "migrate", "--apply", "--allow-dirty", "--config", str(config)],
-        cwd=src, capture_output=True, text=True, check=False,
+        cwd=src,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     (logs / f"{name}.migrate.log").write_text(migrated.stderr, encoding="utf-8")
     pth = make_importable(corpus, name)
@@ -99,7 +112,8 @@ def migrate_project(corpus: Path, name: str, logs: Path) -> dict[str, object]:
         pristine(corpus, name)
 
     changed = sorted(
-        test_id for test_id in before.keys() | after.keys()
+        test_id
+        for test_id in before.keys() | after.keys()
         if before.get(test_id) != after.get(test_id)
     )
     summary = migrated.stderr.strip().splitlines()[-1] if migrated.stderr else ""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Migrate, dedent
 
 from errkit.analysis.sites import SiteKind
-
-from conftest import Migrate, dedent
 
 ONLY = SiteKind.ERROR_CLASS
 
@@ -67,8 +66,15 @@ class TestErrorClass:
             "import errkit\nclass E(errkit.ConflictError, module='m', code=1):\n    pass\n",
             "class E(Base):\n    pass\n",
         ],
-        ids=["warning", "base-exception", "sets-message", "class-code", "local-class",
-             "migrated", "no-builtin-base"],
+        ids=[
+            "warning",
+            "base-exception",
+            "sets-message",
+            "class-code",
+            "local-class",
+            "migrated",
+            "no-builtin-base",
+        ],
     )
     def test_left_alone(self, migrated: Migrate, source: str) -> None:
         """Warnings, BaseException, owned attributes and local classes stay."""
@@ -82,7 +88,7 @@ class TestErrorClass:
             "import os\nclass Missing(LookupError):\n    pass\n", only=ONLY
         )
         namespace: dict[str, object] = {"__name__": "stock_test"}
-        exec(compile(source, "stock_test.py", "exec"), namespace)
+        exec(compile(source, "stock_test.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
         cls = namespace["Missing"]
         assert isinstance(cls, type)
         builtins_before = {LookupError, Exception, BaseException}

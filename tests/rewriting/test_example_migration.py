@@ -22,8 +22,15 @@ def suite_outcomes(project: Path, tag: str) -> dict[str, str]:
     """Run the project's own tests; outcome per test id."""
     report = project.parent / f"{tag}.xml"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         f"--junitxml={report}"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+        ],
         cwd=project,
         capture_output=True,
         check=False,
@@ -31,8 +38,9 @@ def suite_outcomes(project: Path, tag: str) -> dict[str, str]:
     outcomes = {}
     for case in ET.parse(report).getroot().iter("testcase"):
         test_id = f"{case.get('classname')}::{case.get('name')}"
-        kinds = [child.tag for child in case if child.tag in
-                 ("failure", "error", "skipped")]
+        kinds = [
+            child.tag for child in case if child.tag in ("failure", "error", "skipped")
+        ]
         outcomes[test_id] = kinds[0] if kinds else "passed"
     return outcomes
 
@@ -49,8 +57,11 @@ class TestExampleService:
         assert before and set(before.values()) == {"passed"}
 
         applied = subprocess.run(
-            [*ERRKIT, "migrate", "--apply", "."], cwd=project, capture_output=True,
-            text=True, check=False,
+            [*ERRKIT, "migrate", "--apply", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert applied.returncode == 0, applied.stderr
         assert suite_outcomes(project, "after") == before
@@ -65,7 +76,10 @@ class TestExampleService:
         assert left == []
 
         again = subprocess.run(
-            [*ERRKIT, "migrate", "."], cwd=project, capture_output=True, text=True,
+            [*ERRKIT, "migrate", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
             check=False,
         )
         assert (again.returncode, again.stdout) == (0, "")

@@ -36,7 +36,10 @@ def fixture_project(tmp_path: Path) -> Path:
 
 def errkit(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ERRKIT, "migrate", *args], cwd=project, capture_output=True, text=True,
+        [*ERRKIT, "migrate", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
         check=False,
     )
 
@@ -46,8 +49,10 @@ class TestMigrateCommand:
         """Without --apply the diff goes to stdout, exit 1, files unchanged."""
         result = errkit(project, "stock")
         assert result.returncode == 1
-        assert "+        raise errkit.ValidationError('negative', module=\"stock\"," \
+        assert (
+            "+        raise errkit.ValidationError('negative', module=\"stock\","
             " code=100)\n" in result.stdout
+        )
         assert (project / "stock" / "take.py").read_text("utf-8") == SOURCE
         assert (project / "pyproject.toml").read_text("utf-8") == CONFIG
 
@@ -59,7 +64,7 @@ class TestMigrateCommand:
             "        raise errkit.ValidationError('negative', module=\"stock\","
             " code=100)\n"
             "    try:\n        return os.environ[n]\n    except KeyError as exc:\n"
-            "        raise errkit.NotFoundError(n, module=\"stock\", code=110)"
+            '        raise errkit.NotFoundError(n, module="stock", code=110)'
             " from exc\n"
         )
         assert (project / "pyproject.toml").read_text("utf-8") == CONFIG + (
@@ -81,7 +86,7 @@ class TestMigrateCommand:
         errkit(project, "--apply", "--skip", "raise-unchained")
         text = (project / "stock" / "take.py").read_text("utf-8")
         assert "except KeyError:\n" in text
-        assert "raise errkit.NotFoundError(n, module=\"stock\", code=110)\n" in text
+        assert 'raise errkit.NotFoundError(n, module="stock", code=110)\n' in text
 
     def test_dirty_git_file_refused(self, project: Path) -> None:
         """Uncommitted changes in a file to rewrite stop --apply with exit 2."""

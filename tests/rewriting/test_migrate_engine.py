@@ -15,8 +15,8 @@ from errkit.rewriting import (
     load_migrate_config,
     migrate,
     python_files,
+    transformer,
 )
-from errkit.rewriting import transformer
 
 CONFIG = b'[tool.errkit.modules.proj]\npaths = ["proj"]\nrange = [100, 199]\n'
 
@@ -121,9 +121,12 @@ class TestGuards:
 class TestPool:
     def test_pool_matches_serial(self, tmp_path: Path) -> None:
         """Two workers give the same outcomes and codes as one."""
-        files = {f"m{i}.py": f"raise ValueError('kind {i}')\n".encode() for i in range(6)}
+        files = {
+            f"m{i}.py": f"raise ValueError('kind {i}')\n".encode() for i in range(6)
+        }
         serial = run_on(tmp_path / "one", files, jobs=1)
         pooled = run_on(tmp_path / "two", files, jobs=2)
         assert [o.after for o in serial.values()] == [  # type: ignore[attr-defined]
-            o.after for o in pooled.values()  # type: ignore[attr-defined]
+            o.after
+            for o in pooled.values()  # type: ignore[attr-defined]
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import libcst as cst
 import pytest
@@ -58,9 +59,7 @@ class TestBR16Comments:
             b"    return open(path)\n"
         )
 
-    def test_comment_above_first_statement_stays_above_it(
-        self, tmp_path: Path
-    ) -> None:
+    def test_comment_above_first_statement_stays_above_it(self, tmp_path: Path) -> None:
         """The import goes after the imports; the comment block keeps its place."""
         source = (
             b"import os\n\n# Local helpers\nfrom os import path\n\n"
@@ -101,7 +100,7 @@ class TestBR19LineEndings:
 
 
 class TestBR20Encodings:
-    FILES = {
+    FILES: ClassVar[dict[str, bytes]] = {
         "legacy_latin1.py": b"# -*- coding: latin-1 -*-\nMSG = 'caf\xe9'\nraise ValueError(MSG)\n",
         "bom_crlf.py": b"\xef\xbb\xbfMSG = 'caf\xc3\xa9'\r\nraise ValueError(MSG)\r\n",
     }
@@ -111,7 +110,7 @@ class TestBR20Encodings:
         outcome = run_migration(tmp_path, self.FILES)["legacy_latin1.py"]
         assert outcome.after == (  # type: ignore[attr-defined]
             b"# -*- coding: latin-1 -*-\nimport errkit\nMSG = 'caf\xe9'\n"
-            b"raise errkit.ValidationError(MSG, module=\"proj\", code=100)\n"
+            b'raise errkit.ValidationError(MSG, module="proj", code=100)\n'
         )
 
     def test_bom_and_crlf_kept(self, tmp_path: Path) -> None:
@@ -119,7 +118,7 @@ class TestBR20Encodings:
         outcome = run_migration(tmp_path, self.FILES)["bom_crlf.py"]
         assert outcome.after == (  # type: ignore[attr-defined]
             b"\xef\xbb\xbfimport errkit\r\nMSG = 'caf\xc3\xa9'\r\n"
-            b"raise errkit.ValidationError(MSG, module=\"proj\", code=100)\r\n"
+            b'raise errkit.ValidationError(MSG, module="proj", code=100)\r\n'
         )
 
     def test_unencodable_replacement_skips_file(self, tmp_path: Path) -> None:
@@ -148,7 +147,7 @@ class TestBR20Encodings:
 
 
 class TestBR21BadFiles:
-    FILES = {
+    FILES: ClassVar[dict[str, bytes]] = {
         "ok.py": b'raise ValueError("bad")\n',
         "py2_only.py": b"print 'hello'\n",
         "notes.py": b"The Zen of Python, by Tim Peters\n",

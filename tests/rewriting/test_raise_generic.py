@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Migrate, dedent
 
 from errkit.analysis.sites import SiteKind
-
-from conftest import Migrate, dedent
 
 ONLY = SiteKind.RAISE_GENERIC
 
@@ -34,20 +33,52 @@ class TestRaiseRewrite:
     @pytest.mark.parametrize(
         ("builtin", "replacement", "code"),
         [
-            ("Exception", 'CodedError("boom", module="inventory", code=160, category="internal")', 160),
+            (
+                "Exception",
+                'CodedError("boom", module="inventory", code=160, category="internal")',
+                160,
+            ),
             ("LookupError", 'NotFoundError("boom", module="inventory", code=110)', 110),
-            ("RuntimeError", 'InternalError("boom", module="inventory", code=160)', 160),
-            ("PermissionError", 'UnauthorizedError("boom", module="inventory", code=130)', 130),
+            (
+                "RuntimeError",
+                'InternalError("boom", module="inventory", code=160)',
+                160,
+            ),
+            (
+                "PermissionError",
+                'UnauthorizedError("boom", module="inventory", code=130)',
+                130,
+            ),
             ("TimeoutError", 'TimeoutError("boom", module="inventory", code=150)', 150),
             ("KeyError", 'CodedKeyError("boom", module="inventory", code=110)', 110),
-            ("IndexError", 'CodedIndexError("boom", module="inventory", code=110)', 110),
+            (
+                "IndexError",
+                'CodedIndexError("boom", module="inventory", code=110)',
+                110,
+            ),
             ("TypeError", 'CodedTypeError("boom", module="inventory", code=100)', 100),
-            ("AttributeError", 'CodedAttributeError("boom", module="inventory", code=160)', 160),
+            (
+                "AttributeError",
+                'CodedAttributeError("boom", module="inventory", code=160)',
+                160,
+            ),
             ("OSError", 'CodedOSError("boom", module="inventory", code=150)', 150),
             ("IOError", 'CodedOSError("boom", module="inventory", code=150)', 150),
-            ("FileNotFoundError", 'CodedFileNotFoundError("boom", module="inventory", code=110)', 110),
-            ("FileExistsError", 'CodedFileExistsError("boom", module="inventory", code=120)', 120),
-            ("ConnectionError", 'CodedConnectionError("boom", module="inventory", code=150)', 150),
+            (
+                "FileNotFoundError",
+                'CodedFileNotFoundError("boom", module="inventory", code=110)',
+                110,
+            ),
+            (
+                "FileExistsError",
+                'CodedFileExistsError("boom", module="inventory", code=120)',
+                120,
+            ),
+            (
+                "ConnectionError",
+                'CodedConnectionError("boom", module="inventory", code=150)',
+                150,
+            ),
         ],
         ids=lambda v: v if isinstance(v, str) and v.isidentifier() else None,
     )
@@ -125,7 +156,9 @@ class TestRaiseRewrite:
     def test_full_block_leaves_site(self, migrated: Migrate) -> None:
         """With both validation blocks full, the raise is left as it was."""
         before = "import os\nraise ValueError('new kind')\n"
-        known = {c: f"ValueError: kind {c}" for c in [*range(100, 110), *range(170, 180)]}
+        known = {
+            c: f"ValueError: kind {c}" for c in [*range(100, 110), *range(170, 180)]
+        }
         assert migrated(before, only=ONLY, known=known) == before
 
     @pytest.mark.parametrize(
@@ -138,8 +171,14 @@ class TestRaiseRewrite:
             "try:\n    pass\nexcept Exception:\n    raise\n",
             "import errkit\nraise errkit.ValidationError('x', module='m', code=1)\n",
         ],
-        ids=["imported", "defined", "not-implemented", "stop-iteration", "bare-raise",
-             "migrated"],
+        ids=[
+            "imported",
+            "defined",
+            "not-implemented",
+            "stop-iteration",
+            "bare-raise",
+            "migrated",
+        ],
     )
     def test_not_a_site(self, migrated: Migrate, source: str) -> None:
         """Names that are not the builtin, excluded builtins and bare raise stay."""
@@ -149,9 +188,11 @@ class TestRaiseRewrite:
         """The rewritten raise is caught by the same except and prints the same."""
         import errkit
 
-        source = migrated("import os\ndef f():\n    raise KeyError('sku-1')\n", only=ONLY)
+        source = migrated(
+            "import os\ndef f():\n    raise KeyError('sku-1')\n", only=ONLY
+        )
         namespace: dict[str, object] = {}
-        exec(compile(source, "stock.py", "exec"), namespace)
+        exec(compile(source, "stock.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
         with pytest.raises(KeyError) as info:
             namespace["f"]()  # type: ignore[operator]
         assert str(info.value) == "'sku-1'"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Migrate, dedent
 
 from errkit.analysis.sites import SiteKind
-
-from conftest import Migrate, dedent
 
 ONLY = SiteKind.RAISE_UNCHAINED
 
@@ -104,8 +103,15 @@ class TestChain:
             "try:\n    g()\nexcept OSError as e:\n    e = wrap(e)\n    raise X()\n",
             "try:\n    raise X()\nexcept OSError as e:\n    pass\n",
         ],
-        ids=["bare", "caught-name", "has-from", "with-traceback", "nested-function",
-             "rebound", "in-try-body"],
+        ids=[
+            "bare",
+            "caught-name",
+            "has-from",
+            "with-traceback",
+            "nested-function",
+            "rebound",
+            "in-try-body",
+        ],
     )
     def test_not_rewritten(self, migrated: Migrate, source: str) -> None:
         """Re-raises, chained raises, nested functions and rebound names stay."""
@@ -127,7 +133,7 @@ class TestChain:
             only=ONLY,
         )
         namespace: dict[str, object] = {}
-        exec(compile(source, "m.py", "exec"), namespace)
+        exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
         with pytest.raises(RuntimeError) as info:
             namespace["f"]()  # type: ignore[operator]
         assert type(info.value.__cause__) is KeyError

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import Migrate, dedent
 
 from errkit.analysis.sites import SiteKind
-
-from conftest import Migrate, dedent
 
 
 class TestSpawnTask:
@@ -31,7 +30,9 @@ class TestSpawnTask:
 
     def test_loop_create_task_in_chain(self, migrated: Migrate) -> None:
         """Only the spawn call is wrapped when a method is called on its result."""
-        before = "import os\ndef f(loop):\n    loop.create_task(c()).add_done_callback(g)\n"
+        before = (
+            "import os\ndef f(loop):\n    loop.create_task(c()).add_done_callback(g)\n"
+        )
         after = (
             "import os\nimport errkit\ndef f(loop):\n"
             '    errkit.watch(loop.create_task(c()), context="inventory:f")'
@@ -58,7 +59,7 @@ class TestSpawnTask:
             only=SiteKind.SPAWN_TASK,
         )
         namespace: dict[str, object] = {}
-        exec(compile(source, "m.py", "exec"), namespace)
+        exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
         task, (result,) = asyncio.run(namespace["main"]())  # type: ignore[operator]
         assert isinstance(task, asyncio.Task)
         assert type(result) is KeyError
@@ -76,7 +77,9 @@ class TestSpawnExecutor:
 
     def test_run_in_executor_watched(self, migrated: Migrate) -> None:
         """`loop.run_in_executor(...)` is passed through `errkit.watch`."""
-        before = "import os\nasync def f(loop):\n    await loop.run_in_executor(None, g)\n"
+        before = (
+            "import os\nasync def f(loop):\n    await loop.run_in_executor(None, g)\n"
+        )
         after = (
             "import os\nimport errkit\nasync def f(loop):\n"
             '    await errkit.watch(loop.run_in_executor(None, g), context="inventory:f")\n'
@@ -129,8 +132,10 @@ class TestSpawnThread:
         "source",
         [
             "import threading\nthreading.Thread().start()\n",
-            "import threading, errkit\n"
-            "threading.Thread(target=errkit.recovered(f, context='m:f')).start()\n",
+            (
+                "import threading, errkit\n"
+                "threading.Thread(target=errkit.recovered(f, context='m:f')).start()\n"
+            ),
         ],
         ids=["no-target", "already-recovered"],
     )

@@ -22,20 +22,49 @@ EXIT_SKIPPED = 3
 
 @click.command("migrate")
 @click.argument("targets", nargs=-1)
-@click.option("--diff", "mode", flag_value="diff", default=True,
-              help="Print a unified diff and write nothing (the default).")
-@click.option("--apply", "mode", flag_value="apply",
-              help="Write the rewritten files and the allocated codes.")
-@click.option("--only", multiple=True, type=click.Choice(KIND_NAMES),
-              help="Rewrite only this kind (repeatable).")
-@click.option("--skip", multiple=True, type=click.Choice(KIND_NAMES),
-              help="Do not rewrite this kind (repeatable).")
-@click.option("--allow-dirty", is_flag=True,
-              help="Write even over files with uncommitted git changes.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path),
-              help="pyproject.toml or errkit.toml (default: found from the target).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: one per core).")
+@click.option(
+    "--diff",
+    "mode",
+    flag_value="diff",
+    default=True,
+    help="Print a unified diff and write nothing (the default).",
+)
+@click.option(
+    "--apply",
+    "mode",
+    flag_value="apply",
+    help="Write the rewritten files and the allocated codes.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(KIND_NAMES),
+    help="Rewrite only this kind (repeatable).",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    type=click.Choice(KIND_NAMES),
+    help="Do not rewrite this kind (repeatable).",
+)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Write even over files with uncommitted git changes.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    help="pyproject.toml or errkit.toml (default: found from the target).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
 def migrate_command(
     targets: tuple[str, ...],
     mode: str,
@@ -170,9 +199,11 @@ def _exclude(config_file: Path) -> tuple[str, ...]:
 migrate_command.help = "\n\n".join(
     [
         "Rewrite MODULE names or PATHs onto errkit without changing behaviour.",
-        "With no target, every module in the config. Exit status: 0 nothing to "
-        "change or all written, 1 --diff found changes, 2 usage, config or safety "
-        "refusal, 3 some files skipped.",
+        (
+            "With no target, every module in the config. Exit status: 0 nothing "
+            "to change or all written, 1 --diff found changes, 2 usage, config or "
+            "safety refusal, 3 some files skipped."
+        ),
         "Kinds, and the most each may change:",
         *(
             f"{spec.kind.value}: {spec.effect.value} ({spec.changes})"

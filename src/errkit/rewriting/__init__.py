@@ -7,6 +7,7 @@ rewrites only the planned files with libcst; it writes nothing itself.
 
 from __future__ import annotations
 
+from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.config_codes import (
     ConfigError,
     MigrateConfig,
@@ -25,7 +26,6 @@ from errkit.rewriting.engine import (
     rewrite_source,
     scanner_view,
 )
-from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.files import write_atomic
 from errkit.rewriting.kinds import KIND_NAMES, REWRITE_KINDS, Effect, RewriteKind
 from errkit.rewriting.planner import plan_source

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from errkit.core import BLOCKS
 
+
 def _category_blocks() -> dict[str, tuple[int, ...]]:
     """category -> offsets of the blocks it may use, from the core's block policy.
 

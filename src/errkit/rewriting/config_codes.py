@@ -49,7 +49,9 @@ class MigrateConfig:
     def module_for(self, path: Path) -> ModuleSpec | None:
         """The module owning `path`; the deepest folder wins."""
         owners = [m for m in self.modules if m.owns(path)]
-        return max(owners, key=lambda m: max(len(p.parts) for p in m.paths), default=None)
+        return max(
+            owners, key=lambda m: max(len(p.parts) for p in m.paths), default=None
+        )
 
     def module_named(self, name: str) -> ModuleSpec | None:
         return next((m for m in self.modules if m.name == name), None)
@@ -103,7 +105,7 @@ def write_codes(path: Path, allocations: Mapping[str, Mapping[int, str]]) -> Non
     document = tomlkit.parse(path.read_bytes().decode("utf-8"))
     section: Any = document
     if path.name == "pyproject.toml":
-        section = document["tool"]["errkit"]  # type: ignore[index]
+        section = document["tool"]["errkit"]
     if "codes" not in section:
         section["codes"] = tomlkit.table(is_super_table=True)
     codes = section["codes"]

@@ -46,8 +46,18 @@ log = logging.getLogger("errkit.rewriting")
 
 #: Folders never migrated, on top of the config's `exclude`.
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "dist",
-    "node_modules", ".eggs", "site-packages",
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    "build",
+    "dist",
+    "node_modules",
+    ".eggs",
+    "site-packages",
 )
 
 
@@ -248,8 +258,12 @@ def _allocate(
             result.append(plan)
         else:
             run.outcomes.append(
-                FileOutcome(plan.path, Status.UNCHANGED, module=spec.name,
-                            declined=plan.declined)
+                FileOutcome(
+                    plan.path,
+                    Status.UNCHANGED,
+                    module=spec.name,
+                    declined=plan.declined,
+                )
             )
     run.allocations = {name: a.new for name, a in allocators.items() if a.new}
     return result
@@ -324,8 +338,13 @@ def _failure(
 
 
 def _crashed(path: str) -> FileOutcome:
-    return FileOutcome(path, Status.SKIPPED, why=SkipWhy.WORKER_CRASHED,
-                       error="BrokenProcessPool", detail="the worker process died")
+    return FileOutcome(
+        path,
+        Status.SKIPPED,
+        why=SkipWhy.WORKER_CRASHED,
+        error="BrokenProcessPool",
+        detail="the worker process died",
+    )
 
 
 def _plan_job(
@@ -352,8 +371,9 @@ def _rewrite_job(job: tuple[FilePlan, str]) -> FileOutcome:
     except OSError as exc:
         return _failure(path, SkipWhy.UNREADABLE, exc, module)
     if hashlib.sha256(data).hexdigest() != plan.digest:
-        return FileOutcome(path, Status.SKIPPED, module=module,
-                           why=SkipWhy.CHANGED_ON_DISK)
+        return FileOutcome(
+            path, Status.SKIPPED, module=module, why=SkipWhy.CHANGED_ON_DISK
+        )
     try:
         after = rewrite_bytes(data, plan, module)
     except (KeyboardInterrupt, SystemExit):

@@ -17,8 +17,7 @@ import re
 
 import libcst as cst
 
-import errkit
-
+import errkit.core
 from errkit.rewriting.raise_generic import append_args, errkit_attr, keyword_arg
 from errkit.rewriting.targets import ClassEdit, CodeRequest
 
@@ -53,15 +52,22 @@ _BASE_CATEGORY = (
 
 #: For classes based on Exception itself, the class name says the most.
 _NAME_CATEGORY = (
-    (re.compile(r"NotFound|Missing|NoSuch|Unknown", re.I), "not_found"),
-    (re.compile(r"Invalid|Validation|Malformed|BadRequest|Parse", re.I), "validation"),
-    (re.compile(r"Conflict|Exists|Duplicate|OutOf|Already", re.I), "conflict"),
-    (re.compile(r"Auth|Permission|Forbidden|Denied", re.I), "unauthorized"),
-    (re.compile(r"RateLimit|Throttl|Quota", re.I), "rate_limit"),
-    (re.compile(r"Timeout|TimedOut", re.I), "timeout"),
-    (re.compile(r"State|Closed|NotReady|NotRunning", re.I), "state"),
-    (re.compile(r"Connection|Network|Remote|Upstream|External", re.I), "external"),
+    (re.compile(r"NotFound|Missing|NoSuch|Unknown", re.IGNORECASE), "not_found"),
+    (
+        re.compile(r"Invalid|Validation|Malformed|BadRequest|Parse", re.IGNORECASE),
+        "validation",
+    ),
+    (re.compile(r"Conflict|Exists|Duplicate|OutOf|Already", re.IGNORECASE), "conflict"),
+    (re.compile(r"Auth|Permission|Forbidden|Denied", re.IGNORECASE), "unauthorized"),
+    (re.compile(r"RateLimit|Throttl|Quota", re.IGNORECASE), "rate_limit"),
+    (re.compile(r"Timeout|TimedOut", re.IGNORECASE), "timeout"),
+    (re.compile(r"State|Closed|NotReady|NotRunning", re.IGNORECASE), "state"),
+    (
+        re.compile(r"Connection|Network|Remote|Upstream|External", re.IGNORECASE),
+        "external",
+    ),
 )
+
 
 def _owned_attributes() -> frozenset[str]:
     """Names a user class cannot set without changing how an errkit base behaves.
@@ -70,7 +76,10 @@ def _owned_attributes() -> frozenset[str]:
     assignment (the structured fields, which are stored in ``context``).
     """
     owned = {"context"}  # its setter accepts only mappings
-    types = [errkit.CodedError, *(getattr(errkit, t) for t, _ in CATEGORY_TYPES.values())]
+    types = [
+        errkit.core.CodedError,
+        *(getattr(errkit.core, t) for t, _ in CATEGORY_TYPES.values()),
+    ]
     for cls in types:
         for klass in cls.__mro__:
             if not klass.__module__.startswith("errkit"):
@@ -129,11 +138,13 @@ def owned_attributes_set(node: ast.ClassDef) -> set[str]:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             found.add(statement.name)
         elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = getattr(statement, "targets", None) or [statement.target]
+            targets = (
+                statement.targets
+                if isinstance(statement, ast.Assign)
+                else [statement.target]
+            )
             for target in targets:
-                found.update(
-                    n.id for n in ast.walk(target) if isinstance(n, ast.Name)
-                )
+                found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     for child in ast.walk(node):
         if (
             isinstance(child, ast.Attribute)

@@ -80,9 +80,7 @@ def parse_kinds(only: tuple[str, ...], skip: tuple[str, ...]) -> frozenset[SiteK
     """The kinds selected by `--only` and `--skip`; unknown names are rejected."""
     for name in (*only, *skip):
         if name not in KIND_NAMES:
-            msg = (
-                f"kind must be one of {', '.join(KIND_NAMES)}; got {name!r}"
-            )
+            msg = f"kind must be one of {', '.join(KIND_NAMES)}; got {name!r}"
             raise ValueError(msg)
     selected = {SiteKind(name) for name in only} if only else set(REWRITE_KINDS)
 

@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from errkit.analysis.sites import Site, SiteKind, SiteState
@@ -35,10 +35,19 @@ _EXEMPT = re.compile(r"#\s*errkit:\s*ignore\[([^\]]*)\]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _COMPOUND = (
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For,
-    ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.TryStar,
+    ast.Match,
 )
-
 
 
 def decode_source(data: bytes) -> str:
@@ -308,9 +317,9 @@ class _Planner:
         if self.allowed is not None and (kind, line) not in self.allowed:
             return False
         match = _EXEMPT.search(self.lines[line - 1])
-        if match and kind.value in {k.strip() for k in match.group(1).split(",")}:
-            return False
-        return True
+        return not (
+            match and kind.value in {k.strip() for k in match.group(1).split(",")}
+        )
 
     def decline(self, kind: SiteKind, node: ast.AST, reason: str) -> None:
         line: int = node.lineno  # type: ignore[attr-defined]
@@ -322,9 +331,12 @@ class _Planner:
             return False
         self.edits.append(edit)
         self.located.append((edit, node, self.top_index))
-        if needs_errkit and not self.scope.functions:
-            if self.first_import_time_edit is None:
-                self.first_import_time_edit = self.top_line
+        if (
+            needs_errkit
+            and not self.scope.functions
+            and self.first_import_time_edit is None
+        ):
+            self.first_import_time_edit = self.top_line
         return True
 
     def context(self) -> str:
@@ -338,15 +350,15 @@ class _Planner:
         after, last_import = 0, None
         for index, node in enumerate(self.tree.body):
             end: int = node.end_lineno or node.lineno
-            if index == 0 and isinstance(node, ast.Expr) and isinstance(
-                node.value, ast.Constant
+            if (
+                index == 0
+                and isinstance(node, ast.Expr)
+                and isinstance(node.value, ast.Constant)
+                or isinstance(node, ast.ImportFrom)
+                and node.module == "__future__"
             ):
                 after = end
-            elif isinstance(node, ast.ImportFrom) and node.module == "__future__":
-                after = end
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                last_import = end
-            elif _only_imports(node):
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) or _only_imports(node):
                 last_import = end
             elif not _dunder_assignment(node):
                 break
@@ -395,7 +407,9 @@ class _Planner:
             if node is not None:
                 self.visit(node)
 
-    def enter(self, name: str | None, function: ast.AST | None, body: list) -> None:
+    def enter(
+        self, name: str | None, function: ast.AST | None, body: Sequence[ast.AST]
+    ) -> None:
         """Walk a nested scope: handlers outside it do not own raises inside it."""
         saved = self.scope
         self.scope = _Scope(
@@ -581,9 +595,7 @@ def _only_imports(node: ast.stmt) -> bool:
     inner = [*node.body, *node.orelse]
     if isinstance(node, ast.Try):
         inner += [s for h in node.handlers for s in h.body] + node.finalbody
-    return all(
-        isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in inner
-    )
+    return all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) for s in inner)
 
 
 def _dunder_assignment(node: ast.stmt) -> bool:

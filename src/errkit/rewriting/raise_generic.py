@@ -10,6 +10,7 @@ arguments are kept as they were and `module=`/`code=` are appended as keywords, 
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -121,9 +122,7 @@ def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
     )
 
 
-def append_args(
-    args: tuple[cst.Arg, ...] | list[cst.Arg], extra: list[cst.Arg]
-) -> list[cst.Arg]:
+def append_args(args: Sequence[cst.Arg], extra: Sequence[cst.Arg]) -> list[cst.Arg]:
     """`args` followed by `extra`, keeping a trailing comma where it was.
 
     The last original argument's comma (and the line break after it, in a call

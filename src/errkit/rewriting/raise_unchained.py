@@ -37,9 +37,7 @@ def names_in(node: ast.AST) -> set[str]:
             found.add(child.id)
         elif isinstance(child, ast.arg):
             found.add(child.arg)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            found.add(child.name)
-        elif isinstance(child, ast.ExceptHandler) and child.name:
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or isinstance(child, ast.ExceptHandler) and child.name:
             found.add(child.name)
         elif isinstance(child, ast.alias):
             found.add((child.asname or child.name).split(".")[0])
@@ -69,9 +67,7 @@ def bound_in_body(body: list[ast.stmt]) -> set[str]:
     for node in _same_scope(body):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bound.add(node.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            bound.add(node.name)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        elif isinstance(node, ast.ExceptHandler) and node.name or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
         elif isinstance(node, ast.alias):
             bound.add((node.asname or node.name).split(".")[0])

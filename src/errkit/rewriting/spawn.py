@@ -115,9 +115,11 @@ def plan_spawn_call(
     ):
         if func.attr == "create_task" and _looks_like_loop(func.value, imports):
             kind = SiteKind.SPAWN_TASK
-        elif func.attr == "run_in_executor":
-            kind = SiteKind.SPAWN_EXECUTOR
-        elif func.attr == "submit" and _looks_like_executor(func.value, executors):
+        elif (
+            func.attr == "run_in_executor"
+            or func.attr == "submit"
+            and _looks_like_executor(func.value, executors)
+        ):
             kind = SiteKind.SPAWN_EXECUTOR
     if kind is None:
         return None

@@ -41,6 +41,7 @@ class RaiseEdit:
     group: int = -1
     ordinal: int = -1
 
+
 @dataclass(frozen=True, slots=True)
 class ChainEdit:
     """`raise X(...)` in an `except` handler gains `from <cause>`."""
@@ -54,6 +55,7 @@ class ChainEdit:
     group: int = -1
     ordinal: int = -1
 
+
 @dataclass(frozen=True, slots=True)
 class HandlerNameEdit:
     """`except E:` gains `as <name>` so a raise inside it can chain."""
@@ -66,6 +68,7 @@ class HandlerNameEdit:
     #: order (see `planner`).
     group: int = -1
     ordinal: int = -1
+
 
 @dataclass(frozen=True, slots=True)
 class ClassEdit:
@@ -85,6 +88,7 @@ class ClassEdit:
     #: order (see `planner`).
     group: int = -1
     ordinal: int = -1
+
 
 class WrapStyle(str, enum.Enum):
     """How a spawn call is wrapped."""
@@ -118,6 +122,7 @@ class SpawnEdit:
     #: order (see `planner`).
     group: int = -1
     ordinal: int = -1
+
 
 Edit = RaiseEdit | ChainEdit | HandlerNameEdit | ClassEdit | SpawnEdit
 

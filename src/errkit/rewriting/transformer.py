@@ -19,6 +19,7 @@ file is skipped rather than edited in the wrong place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import libcst as cst
@@ -56,7 +57,7 @@ class NodeMismatchError(LookupError):
 class _Part:
     """One edit target: the original node and the tokens its edited part fills."""
 
-    __slots__ = ("node", "edits", "watch", "start", "end")
+    __slots__ = ("edits", "end", "node", "start", "watch")
 
     def __init__(self, node: cst.CSTNode, edits: list[Edit]) -> None:
         self.node = node
@@ -170,7 +171,8 @@ def _check_counts(plan: FilePlan, printer: _Printer) -> None:
             raise NodeMismatchError(msg)
     planned = {(e.group, node_type(e), e.ordinal) for e in plan.edits}
     found = {
-        (printer_key) for printer_key, edits in printer.wanted.items()
+        (printer_key)
+        for printer_key, edits in printer.wanted.items()
         if any(edits is part.edits for part in printer.parts)
     }
     if planned != found:
@@ -178,7 +180,7 @@ def _check_counts(plan: FilePlan, printer: _Printer) -> None:
         raise NodeMismatchError(f"planned edits found no node: {missing}")
 
 
-def _code(module: cst.Module, nodes: list[cst.CSTNode]) -> str:
+def _code(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> str:
     state = CodegenState(
         default_indent=module.default_indent, default_newline=module.default_newline
     )
