@@ -14,6 +14,7 @@ Prints one line per project and writes a JSON summary next to the logs.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ERRKIT_SRC = HERE.parent / "src"
+ERRKIT_SRC = Path(os.environ.get("ERRKIT_SRC", HERE.parent / "src"))
 SHARED = Path("/work/shared/corpus")
 ERRKIT = [sys.executable, "-c", "from errkit.cli import main; main()"]
 

@@ -29,6 +29,19 @@ def is_new_exception(exc: ast.expr, caught: str | None) -> bool:
     return isinstance(exc, ast.Attribute)
 
 
+def _declared(node: ast.AST) -> str | None:
+    """The name a definition, handler, import or pattern binds, if any."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return node.name
+    if isinstance(node, ast.alias):
+        return (node.asname or node.name).split(".")[0]
+    if isinstance(node, ast.MatchMapping):
+        return node.rest
+    return None
+
+
 def names_in(node: ast.AST) -> set[str]:
     """Every identifier written anywhere under `node`, in any scope."""
     found: set[str] = set()
@@ -37,16 +50,10 @@ def names_in(node: ast.AST) -> set[str]:
             found.add(child.id)
         elif isinstance(child, ast.arg):
             found.add(child.arg)
-        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or isinstance(child, ast.ExceptHandler) and child.name:
-            found.add(child.name)
-        elif isinstance(child, ast.alias):
-            found.add((child.asname or child.name).split(".")[0])
         elif isinstance(child, (ast.Global, ast.Nonlocal)):
             found.update(child.names)
-        elif isinstance(child, (ast.MatchAs, ast.MatchStar)) and child.name:
-            found.add(child.name)
-        elif isinstance(child, ast.MatchMapping) and child.rest:
-            found.add(child.rest)
+        elif (name := _declared(child)) is not None:
+            found.add(name)
     return found
 
 
@@ -67,14 +74,10 @@ def bound_in_body(body: list[ast.stmt]) -> set[str]:
     for node in _same_scope(body):
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             bound.add(node.id)
-        elif isinstance(node, ast.ExceptHandler) and node.name or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound.add(node.name)
-        elif isinstance(node, ast.alias):
-            bound.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            bound.add(node.name)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             bound.update(node.names)
+        elif (name := _declared(node)) is not None:
+            bound.add(name)
     return bound
 
 
