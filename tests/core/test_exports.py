@@ -116,6 +116,7 @@ class TestExports:
             "errkit.core._exceptions",
             "errkit.core._kinds",
             "errkit.core._pickling",
+            "errkit.core._ranges",
             "errkit.core._registry",
             "errkit.core._sentinels",
             "errkit.core._wrapping",

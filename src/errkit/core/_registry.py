@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from ._categories import CategoryBlock, block_for_offset
 from ._exceptions import (
     CodeOutOfRangeError,
     DuplicateCodeError,
     DuplicateModuleError,
-    InvalidRangeError,
     RangeOverlapError,
     UnknownModuleError,
 )
+from ._ranges import ModuleRange, RegisteredCode, ReservedRange, where
 
 __all__ = [
     "ModuleRange",
@@ -33,100 +32,6 @@ __all__ = [
     "get_registry",
     "set_registry",
 ]
-
-
-def _check_bounds(what: str, start: int, end: int) -> None:
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            msg = f"{what}: {name} must be an integer, got {value!r}"
-            raise InvalidRangeError(msg)
-        if value < 0:
-            msg = f"{what}: {name} must be zero or more, got {value!r}"
-            raise InvalidRangeError(msg)
-    if start > end:
-        msg = f"{what}: start must not exceed end, got {start!r}-{end!r}"
-        raise InvalidRangeError(msg)
-
-
-def _where(defined_at: str | None) -> str:
-    return f" (defined at {defined_at})" if defined_at else ""
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleRange:
-    """A module's inclusive code range, with who owns it and what it is for."""
-
-    name: str
-    start: int
-    end: int
-    description: str = ""
-    owner: str = ""
-    defined_at: str | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name:
-            msg = f"module name must be a non-empty string, got {self.name!r}"
-            raise InvalidRangeError(msg)
-        _check_bounds(f"module {self.name!r} range", self.start, self.end)
-
-    def __contains__(self, code: object) -> bool:
-        return isinstance(code, int) and self.start <= code <= self.end
-
-    @property
-    def size(self) -> int:
-        """How many codes the range holds."""
-        return self.end - self.start + 1
-
-    def block_of(self, code: int) -> CategoryBlock:
-        """The category block ``code`` falls in, by its offset from ``start``."""
-        return block_for_offset(code - self.start)
-
-    def describe(self) -> str:
-        """``module 'inventory' range 100-199 (defined at ...)``, for messages."""
-        return (
-            f"module {self.name!r} range {self.start}-{self.end}"
-            f"{_where(self.defined_at)}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class ReservedRange:
-    """An inclusive range of codes no module may take."""
-
-    start: int
-    end: int
-    reason: str = ""
-    defined_at: str | None = None
-
-    def __post_init__(self) -> None:
-        _check_bounds("reserved range", self.start, self.end)
-
-    def __contains__(self, code: object) -> bool:
-        return isinstance(code, int) and self.start <= code <= self.end
-
-    def describe(self) -> str:
-        """``reserved range 900-999 (defined at ...)``, for messages."""
-        return f"reserved range {self.start}-{self.end}{_where(self.defined_at)}"
-
-
-@dataclass(frozen=True, slots=True)
-class RegisteredCode:
-    """One ``(module, code)`` claimed by an error class, and where it was declared."""
-
-    module: str
-    code: int
-    cls: type[BaseException] = field(compare=False)
-    defined_at: str = ""
-
-    @property
-    def code_str(self) -> str:
-        """``"inventory:120"``."""
-        return f"{self.module}:{self.code}"
-
-    def describe(self) -> str:
-        """``class 'shop.errors.OutOfStock' (shop/errors.py:12)``, for messages."""
-        name = f"{self.cls.__module__}.{self.cls.__qualname__}"
-        return f"class {name!r}{_where(self.defined_at)}"
 
 
 def _overlaps(a: ModuleRange | ReservedRange, b: ModuleRange | ReservedRange) -> bool:
@@ -223,8 +128,8 @@ class Registry:
             if old is not None:
                 msg = (
                     f"module {mod.name!r} is declared twice: range "
-                    f"{old.start}-{old.end}{_where(old.defined_at)} and range "
-                    f"{mod.start}-{mod.end}{_where(mod.defined_at)}"
+                    f"{old.start}-{old.end}{where(old.defined_at)} and range "
+                    f"{mod.start}-{mod.end}{where(mod.defined_at)}"
                 )
                 raise DuplicateModuleError(msg)
             others: list[ModuleRange | ReservedRange] = [
