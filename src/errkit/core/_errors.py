@@ -36,6 +36,9 @@ _CORE_KEYWORDS = frozenset(
 )
 
 
+# --- checks for class and raise keywords -----------------------------------------
+
+
 def _definition_site() -> str:
     """``file:line`` of the class statement being executed, for registry messages."""
     frame = sys._getframe(1)
@@ -101,6 +104,9 @@ def _field_property(name: str) -> property:
     return property(get, set_, doc=f"The {name!r} detail (kept in ``context``).")
 
 
+# --- the root class -----------------------------------------------------------------
+
+
 class CodedError(Exception):
     """Root of coded errors; a plain ``Exception`` with a code and a category.
 
@@ -148,6 +154,8 @@ class CodedError(Exception):
     _safe: frozenset[str] | None = None
     #: True on an error made a barrier by ``errkit.barrier`` (lookups stop here).
     _barrier: bool = False
+
+    # --- declaring a kind -------------------------------------------------------
 
     def __init_subclass__(
         cls,
@@ -226,6 +234,8 @@ class CodedError(Exception):
             self.code = code
         if kwargs:
             self._apply(kwargs)
+
+    # --- raise-time keywords ----------------------------------------------------
 
     def _apply(self, kwargs: dict[str, Any]) -> None:
         """Store raise-time keywords; only reached when some were passed."""
