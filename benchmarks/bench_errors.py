@@ -4,9 +4,9 @@ Run:  python benchmarks/bench_errors.py [--number N] [--repeat R]
 
 Each pair runs in the same process, alternating builtin and coded samples of N
 calls, keeping the fastest of R samples each (on a shared machine the minimum is
-the undisturbed figure), and prints nanoseconds per operation and the coded/builtin ratio
-side by side. Lookups run on one 10-deep chain (nine plain wrappers over a coded
-root, so each lookup walks the whole chain).
+the undisturbed figure), and prints nanoseconds per operation and the
+coded/builtin ratio side by side. Lookups run on one 10-deep chain (nine plain
+wrappers over a coded root, so each lookup walks the whole chain).
 """
 
 # Raising and catching plain Exception is what is measured here.

@@ -71,21 +71,24 @@ class TestFromMapping:
             (
                 {"modules": {"inv": {"range": "100-199"}}},
                 (
-                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    "<dict>: modules.inv.range: must be a list of two integers"
+                    " [start, end]"
                     " with 0 <= start <= end, got '100-199'"
                 ),
             ),
             (
                 {"modules": {"inv": {"range": [199, 100]}}},
                 (
-                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    "<dict>: modules.inv.range: must be a list of two integers"
+                    " [start, end]"
                     " with 0 <= start <= end, got [199, 100]"
                 ),
             ),
             (
                 {"modules": {"inv": {"range": [1, True]}}},
                 (
-                    "<dict>: modules.inv.range: must be a list of two integers [start, end]"
+                    "<dict>: modules.inv.range: must be a list of two integers"
+                    " [start, end]"
                     " with 0 <= start <= end, got [1, True]"
                 ),
             ),
@@ -105,7 +108,8 @@ class TestFromMapping:
             (
                 {"reserved": [900, 999]},
                 (
-                    "<dict>: reserved[0]: must be a list of two integers [start, end] with"
+                    "<dict>: reserved[0]: must be a list of two integers"
+                    " [start, end] with"
                     " 0 <= start <= end, got 900"
                 ),
             ),

@@ -128,7 +128,8 @@ class TestExports:
         """``from errkit import *`` leaves the builtin TimeoutError in place, while
         errkit.TimeoutError stays importable by name."""
         namespace: dict[str, object] = {}
-        exec("from errkit import *", namespace)  # noqa: S102 - the star import is the test
+        # The star import is the behaviour under test.
+        exec("from errkit import *", namespace)  # noqa: S102
         assert "TimeoutError" not in namespace
         assert "ValidationError" in namespace
         from errkit import TimeoutError as CodedTimeout

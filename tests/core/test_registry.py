@@ -101,7 +101,9 @@ class TestRanges:
 
     def test_module_for_code(self, registry: Registry) -> None:
         """The module owning a code is found; a free code has none."""
-        assert registry.module_for_code(250).name == "billing"  # type: ignore[union-attr]
+        owner = registry.module_for_code(250)
+        assert owner is not None
+        assert owner.name == "billing"
         assert registry.module_for_code(500) is None
         assert registry.is_reserved(950)
 
@@ -224,7 +226,9 @@ class TestClassRegistration:
             f" '{prefix}.<locals>.First' (defined at {here}:{first_line}) and by"
             f" class '{prefix}.<locals>.Second' (defined at {here}:{first_line + 6})"
         )
-        assert fresh_registry.lookup("inventory", 120).cls is First  # type: ignore[union-attr]
+        kept = fresh_registry.lookup("inventory", 120)
+        assert kept is not None
+        assert kept.cls is First
 
     def test_out_of_range_at_class_creation(self, fresh_registry: Registry) -> None:
         """With ranges configured, an out-of-range class fails at creation."""
@@ -276,4 +280,6 @@ class TestClassRegistration:
         roomy = Registry()
         roomy.add_module("orders", 300, 399)
         errkit.set_registry(roomy)
-        assert errkit.get_registry().lookup("orders", 310).cls is Gone  # type: ignore[union-attr]
+        adopted = errkit.get_registry().lookup("orders", 310)
+        assert adopted is not None
+        assert adopted.cls is Gone

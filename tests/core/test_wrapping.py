@@ -291,9 +291,9 @@ class TestBarrier:
 class TestFormatLine:
     def test_coded(self) -> None:
         """``module:code: message`` for a coded chain."""
-        assert errkit.format_line(errkit.wrap(CardExpired("x"), "charging")) == (  # type: ignore[arg-type]
-            "coretest.billing:7: charging"
-        )
+        wrapped = errkit.wrap(CardExpired("x"), "charging")
+        assert wrapped is not None
+        assert errkit.format_line(wrapped) == ("coretest.billing:7: charging")
 
     def test_uncoded(self) -> None:
         """``Type: message`` without a code."""

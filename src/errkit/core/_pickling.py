@@ -137,7 +137,8 @@ def portable(
 
     Instances of ``keep`` (coded errors) pickle themselves. A foreign error is
     kept if it round-trips, else replaced by a ``CauseSnapshot``; its own chain
-    is carried by a ``_Link``. ``seen`` holds ``id()``s (exceptions may be unhashable) to cut cycles.
+    is carried by a ``_Link``. ``seen`` holds ``id()``s (exceptions may be
+    unhashable) to cut cycles.
     """
     if getattr(_checking, "active", False):
         return None  # only testing whether an enclosing foreign error pickles
