@@ -298,3 +298,11 @@ class TestFormatLine:
     def test_uncoded(self) -> None:
         """``Type: message`` without a code."""
         assert errkit.format_line(ValueError("bad")) == "ValueError: bad"
+
+
+class TestWrapStr:
+    def test_key_error_wrapper_quotes_like_key_error(self) -> None:
+        """A KeyError's wrapper is a KeyError, so str() quotes the message."""
+        wrapped = errkit.wrap(KeyError("sku-1"), "loading order")
+        assert wrapped is not None
+        assert (str(wrapped), wrapped.message) == ("'loading order'", "'loading order'")
