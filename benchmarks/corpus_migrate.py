@@ -14,8 +14,8 @@ Prints one line per project and writes a JSON summary next to the logs.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -104,6 +104,13 @@ def migrate_project(corpus: Path, name: str, logs: Path) -> dict[str, object]:
         check=False,
     )
     (logs / f"{name}.migrate.log").write_text(migrated.stderr, encoding="utf-8")
+    again = subprocess.run(
+        [*ERRKIT, "migrate", "--config", str(config)],
+        cwd=src,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     pth = make_importable(corpus, name)
     try:
         after_line = run_suite(corpus, name, logs / f"{name}.after.xml")
@@ -127,6 +134,7 @@ def migrate_project(corpus: Path, name: str, logs: Path) -> dict[str, object]:
         "counts_before": dict(Counter(before.values())),
         "counts_after": dict(Counter(after.values())),
         "changed_ids": changed,
+        "second_run_diff_lines": len(again.stdout.splitlines()),
     }
 
 
@@ -144,7 +152,8 @@ def main() -> int:
         print(
             f"{name}: {result['migrate']} | before {result['counts_before']} | "
             f"after {result['counts_after']} | changed ids: "
-            f"{len(result['changed_ids'])}",  # type: ignore[arg-type]
+            f"{len(result['changed_ids'])} | second run diff lines: "  # type: ignore[arg-type]
+            f"{result['second_run_diff_lines']}",
             flush=True,
         )
     (args.logs / "summary.json").write_text(json.dumps(results, indent=2), "utf-8")
