@@ -86,6 +86,29 @@ def _decorate(fn: Callable[..., R], *, context: str) -> Callable[..., R | None]:
     return recovered(fn, context=context)
 
 
+def _run_recovered(
+    fn: Callable[..., object],
+    context: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> None:
+    """Thread body for :func:`start_thread` and :class:`RecoveredThread`.
+
+    The same as calling ``recovered(fn, context=context)``, without building a
+    decorated function per thread (``functools.wraps`` costs more than the rest
+    of starting the thread's Python side).
+    """
+    try:
+        fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - catching all is the point
+        report(
+            exc,
+            context=context,
+            source="thread",
+            name=threading.current_thread().name,
+        )
+
+
 def start_thread(
     fn: Callable[..., object],
     *args: Any,
@@ -96,9 +119,8 @@ def start_thread(
 ) -> threading.Thread:
     """Start and return a thread running ``fn(*args, **kwargs)``, recovered."""
     thread = threading.Thread(
-        target=recovered(fn, context=context),
-        args=args,
-        kwargs=kwargs,
+        target=_run_recovered,
+        args=(fn, context, args, kwargs),
         name=name,
         daemon=daemon,
     )
@@ -139,7 +161,10 @@ class RecoveredThread(threading.Thread):
     def start(self) -> None:
         """Wrap the current ``run`` with recovery, then start as usual."""
         context = self.errkit_context or default_context(type(self))
-        # An instance attribute shadows the class's run; Thread calls self.run().
-        recovered_run = recovered(self.run, context=context)
-        self.run = recovered_run  # type: ignore[method-assign]
+        run = self.run
+        # A second start() must fail in Thread.start as usual, not wrap twice.
+        if not (isinstance(run, functools.partial) and run.func is _run_recovered):
+            # An instance attribute shadows the class's run; Thread calls self.run().
+            wrapped = functools.partial(_run_recovered, run, context, (), {})
+            self.run = wrapped  # type: ignore[method-assign]
         super().start()
