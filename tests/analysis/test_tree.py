@@ -24,6 +24,9 @@ class TestDiscover:
             {
                 "pkg/a.py": "",
                 "pkg/sub/b.py": "",
+                "env/pyvenv.cfg": "",
+                "env/lib/g.py": "",
+                "venv/__init__.py": "",
                 ".git/x.py": "",
                 ".venv/lib/c.py": "",
                 "build/d.py": "",
@@ -37,6 +40,7 @@ class TestDiscover:
         assert [rel for rel, _ in discover(tmp_path, config)] == [
             "pkg/a.py",
             "pkg/sub/b.py",
+            "venv/__init__.py",  # a package named venv; `env/` has pyvenv.cfg
         ]
 
     def test_paths_relative_to_the_config_folder(self, tmp_path: Path) -> None:

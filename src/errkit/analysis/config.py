@@ -37,7 +37,9 @@ __all__ = [
 ]
 
 #: Folders never scanned: version control, virtual environments, build output,
-#: caches. Matched against every folder name on the way down.
+#: caches. Matched against every folder name on the way down. Any other folder
+#: holding a `pyvenv.cfg` is a virtual environment and skipped too: a name like
+#: `venv` or `env` alone may be a real package (the stdlib has `venv`).
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
     ".hg",
@@ -45,9 +47,6 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".tox",
     ".nox",
     ".venv",
-    "venv",
-    ".env",
-    "env",
     "site-packages",
     "__pypackages__",
     "node_modules",

@@ -114,6 +114,8 @@ def discover(root: str | Path, config: ToolConfig) -> list[tuple[str, str]]:
                     continue
                 if config.exclude and config.is_excluded(_rel(entry.path, base)):
                     continue
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue  # a virtual environment, whatever its name
                 stack.append(entry.path)
             elif name.endswith(".py") and entry.is_file():
                 rel = _rel(entry.path, base)
