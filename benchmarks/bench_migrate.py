@@ -7,7 +7,7 @@ runs it: `errkit migrate --diff` (scan, plan with `ast`, allocate, rewrite with
 libcst only the files that have sites, print the diff to /dev/null). Both get the
 same files and the same number of worker processes. Usage:
 
-    /work/venv/bin/python benchmarks/bench_migrate.py TREE [--jobs 2]
+    /work/venv/bin/python benchmarks/bench_migrate.py TREE [--jobs 2] [--repeat 3]
 
 TREE gets an `errkit.toml` (one module over the whole tree, a wide code range)
 unless it has one. The two are run one after the other, printed side by side.
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -51,7 +52,7 @@ def ensure_config(tree: Path) -> Path:
     return config
 
 
-def time_noop(tree: Path, files: list[str], jobs: int) -> tuple[float, str]:
+def time_noop(files: list[str], jobs: int) -> tuple[float, str]:
     start = time.perf_counter()
     result = parallel_exec_transform_with_prettyprint(
         NoOp,
@@ -88,17 +89,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tree", type=Path)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1, help="alternating rounds")
     args = parser.parse_args()
     tree = args.tree.resolve()
     config = ensure_config(tree)
     files = [str(p) for p in python_files([tree], tree)]
     print(f"{tree}: {len(files)} files, {args.jobs} jobs", flush=True)
 
-    noop_wall, noop_note = time_noop(tree, files, args.jobs)
-    print(f"no-op libcst codemod: {noop_wall:8.1f} s  ({noop_note})", flush=True)
-    errkit_wall, errkit_note = time_errkit(tree, config, args.jobs)
-    print(f"errkit migrate --diff: {errkit_wall:7.1f} s  ({errkit_note})", flush=True)
-    print(f"ratio errkit / no-op: {errkit_wall / noop_wall:.2f}x", flush=True)
+    # Alternate the two so load from elsewhere on the machine hits both alike;
+    # report each one's median.
+    noop_walls, errkit_walls = [], []
+    for round_number in range(1, args.repeat + 1):
+        noop_wall, noop_note = time_noop(files, args.jobs)
+        errkit_wall, errkit_note = time_errkit(tree, config, args.jobs)
+        noop_walls.append(noop_wall)
+        errkit_walls.append(errkit_wall)
+        print(
+            f"round {round_number}: no-op {noop_wall:.1f} s, errkit {errkit_wall:.1f} s",
+            flush=True,
+        )
+    noop_mid, errkit_mid = (
+        statistics.median(noop_walls),
+        statistics.median(errkit_walls),
+    )
+    print(f"no-op libcst codemod:  {noop_mid:8.1f} s  ({noop_note})", flush=True)
+    print(f"errkit migrate --diff: {errkit_mid:8.1f} s  ({errkit_note})", flush=True)
+    print(f"ratio errkit / no-op: {errkit_mid / noop_mid:.2f}x", flush=True)
     return 0
 
 
