@@ -18,13 +18,13 @@ def _check_bounds(what: str, start: int, end: int) -> None:
     for name, value in (("start", start), ("end", end)):
         if not isinstance(value, int) or isinstance(value, bool):
             msg = f"{what}: {name} must be an integer, got {value!r}"
-            raise InvalidRangeError(msg)
+            raise InvalidRangeError(msg, value=value)
         if value < 0:
             msg = f"{what}: {name} must be zero or more, got {value!r}"
-            raise InvalidRangeError(msg)
+            raise InvalidRangeError(msg, value=value)
     if start > end:
         msg = f"{what}: start must not exceed end, got {start!r}-{end!r}"
-        raise InvalidRangeError(msg)
+        raise InvalidRangeError(msg, value=(start, end))
 
 
 def where(defined_at: str | None) -> str:
@@ -46,7 +46,7 @@ class ModuleRange:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             msg = f"module name must be a non-empty string, got {self.name!r}"
-            raise InvalidRangeError(msg)
+            raise InvalidRangeError(msg, value=self.name)
         _check_bounds(f"module {self.name!r} range", self.start, self.end)
 
     def __contains__(self, code: object) -> bool:

@@ -131,7 +131,7 @@ class Registry:
                     f"{old.start}-{old.end}{where(old.defined_at)} and range "
                     f"{mod.start}-{mod.end}{where(mod.defined_at)}"
                 )
-                raise DuplicateModuleError(msg)
+                raise DuplicateModuleError(msg, existing=old, new=mod)
             others: list[ModuleRange | ReservedRange] = [
                 *self._modules.values(),
                 *self._reserved,
@@ -139,10 +139,10 @@ class Registry:
             for other in others:
                 if _overlaps(mod, other):
                     msg = f"{mod.describe()} overlaps {other.describe()}"
-                    raise RangeOverlapError(msg)
+                    raise RangeOverlapError(msg, new=mod, existing=other)
             for reg in self._codes.values():
                 if reg.module == mod.name and reg.code not in mod:
-                    raise CodeOutOfRangeError(_out_of_range(reg, mod))
+                    raise _out_of_range(reg, mod)
             self._modules[mod.name] = mod
         return mod
 
@@ -155,14 +155,10 @@ class Registry:
             for other in others:
                 if _overlaps(rng, other):
                     msg = f"{rng.describe()} overlaps {other.describe()}"
-                    raise RangeOverlapError(msg)
+                    raise RangeOverlapError(msg, new=rng, existing=other)
             for reg in self._codes.values():
                 if reg.code in rng:
-                    msg = (
-                        f"error code {reg.code_str} of {reg.describe()} is inside"
-                        f" {rng.describe()}"
-                    )
-                    raise CodeOutOfRangeError(msg)
+                    raise _inside_reserved(reg, rng)
             self._reserved.append(rng)
         return rng
 
@@ -177,7 +173,7 @@ class Registry:
         except KeyError:
             known = ", ".join(sorted(self._modules)) or "none"
             msg = f"module name {name!r} is not declared (declared: {known})"
-            raise UnknownModuleError(msg) from None
+            raise UnknownModuleError(msg, module=name) from None
 
     def has_module(self, name: str) -> bool:
         """True if module ``name`` is declared."""
@@ -215,11 +211,15 @@ class Registry:
         mod = self._modules.get(module)
         if mod is not None and code not in mod:
             msg = f"code {module}:{code} is outside {mod.describe()}"
-            raise CodeOutOfRangeError(msg)
+            raise CodeOutOfRangeError(
+                msg, module=module, code=code, range=mod, registration=None
+            )
         for rng in self._reserved:
             if code in rng:
                 msg = f"code {module}:{code} is inside {rng.describe()}"
-                raise CodeOutOfRangeError(msg)
+                raise CodeOutOfRangeError(
+                    msg, module=module, code=code, range=rng, registration=None
+                )
 
     # --- registered codes ---------------------------------------------------------
 
@@ -245,14 +245,13 @@ class Registry:
                     f"error code {new.code_str} is claimed twice: by "
                     f"{old.describe()} and by {new.describe()}"
                 )
-                raise DuplicateCodeError(msg)
+                raise DuplicateCodeError(msg, existing=old, new=new)
             mod = self._modules.get(module)
             if mod is not None and code not in mod:
-                raise CodeOutOfRangeError(_out_of_range(new, mod))
+                raise _out_of_range(new, mod)
             for rng in self._reserved:
                 if code in rng:
-                    msg = f"error code {new.code_str} of {new.describe()} is inside"
-                    raise CodeOutOfRangeError(f"{msg} {rng.describe()}")
+                    raise _inside_reserved(new, rng)
             self._codes[(module, code)] = new
         return new
 
@@ -282,8 +281,18 @@ class Registry:
             self.register(reg.cls, reg.module, reg.code, reg.defined_at)
 
 
-def _out_of_range(reg: RegisteredCode, mod: ModuleRange) -> str:
-    return f"error code {reg.code_str} of {reg.describe()} is outside {mod.describe()}"
+def _out_of_range(reg: RegisteredCode, mod: ModuleRange) -> CodeOutOfRangeError:
+    msg = f"error code {reg.code_str} of {reg.describe()} is outside {mod.describe()}"
+    return CodeOutOfRangeError(
+        msg, module=reg.module, code=reg.code, range=mod, registration=reg
+    )
+
+
+def _inside_reserved(reg: RegisteredCode, rng: ReservedRange) -> CodeOutOfRangeError:
+    msg = f"error code {reg.code_str} of {reg.describe()} is inside {rng.describe()}"
+    return CodeOutOfRangeError(
+        msg, module=reg.module, code=reg.code, range=rng, registration=reg
+    )
 
 
 _default = Registry()
