@@ -59,7 +59,6 @@ def time_noop(files: list[str], jobs: int) -> tuple[float, str]:
         files,
         jobs=jobs,
         hide_progress=True,
-        repo_root=str(tree),
         hide_generated=True,
         hide_blacklisted=True,
         include_generated=True,
