@@ -276,6 +276,19 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
         f"[red]{tally.unmigrated} unmigrated[/]; "
         f"done {_pct(tally.percent)} by sites, {_pct(report.files_percent)} by files"
     )
+    kinds = Table(title="Sites by kind")
+    for col in ("kind", "migrated", "exempt", "unmigrated", "total"):
+        kinds.add_column(col, justify="left" if col == "kind" else "right")
+    for kind in SiteKind:
+        if tally.count(kind):
+            kinds.add_row(
+                kind.value,
+                str(tally.count(kind, SiteState.MIGRATED)),
+                str(tally.count(kind, SiteState.EXEMPT)),
+                str(tally.count(kind, SiteState.UNMIGRATED)),
+                str(tally.count(kind)),
+            )
+    console.print(kinds)
     modules = Table(title="Modules by priority")
     for col in (
         "prio",
