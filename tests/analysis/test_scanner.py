@@ -45,6 +45,12 @@ class TestSpawnThread:
             (7, "spawn-thread", U),
         ]
 
+    def test_star_import(self) -> None:
+        """`from threading import *` brings Thread in."""
+        assert sites("from threading import *\nThread(target=f).start()\n") == [
+            (2, "spawn-thread", U)
+        ]
+
     def test_subclass_is_one_site_at_the_class(self) -> None:
         """A Thread subclass (direct or via a local class) is a site; instances not."""
         assert sites("""

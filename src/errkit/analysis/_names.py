@@ -112,6 +112,20 @@ ERRKIT_CATEGORIES: dict[str, str] = {
 }
 
 
+#: What `from <module> import *` brings in that a site can be made of.
+_STAR_NAMES: dict[str, tuple[str, ...]] = {
+    "threading": ("Thread", "Timer"),
+    "_thread": ("start_new_thread", "start_new"),
+    "asyncio": (
+        "create_task",
+        "ensure_future",
+        "run_coroutine_threadsafe",
+        "TaskGroup",
+    ),
+    "concurrent.futures": ("ThreadPoolExecutor", "ProcessPoolExecutor", "Executor"),
+}
+
+
 def dotted(node: ast.expr) -> str | None:
     """`a.b.c` for a chain of attributes on a name, else None (no resolving)."""
     parts = []
@@ -166,6 +180,9 @@ class Resolver:
             base = ".".join([*up, base] if base else up)
         for alias in node.names:
             if alias.name == "*":
+                # only the names the checklist cares about, from known modules
+                for name in _STAR_NAMES.get(base, ()):
+                    self.aliases.setdefault(name, f"{base}.{name}")
                 continue
             target = f"{base}.{alias.name}" if base else alias.name
             self.aliases[alias.asname or alias.name] = target
