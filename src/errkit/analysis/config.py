@@ -64,7 +64,16 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 _KNOWN_KEYS = frozenset(
-    {"namespace", "exclude", "reserved", "effort_per_site_minutes", "modules", "codes"}
+    {
+        "namespace",
+        "exclude",
+        "reserved",
+        "effort_per_site_minutes",
+        "modules",
+        "codes",
+        "alerts",  # read by errkit.analysis.alerts
+        "baseline",  # read by errkit check
+    }
 )
 _MODULE_KEYS = frozenset({"paths", "path", "range", "description", "owner", "priority"})
 _NAMESPACE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
