@@ -199,7 +199,31 @@ def record(exc: BaseException, *, context: str | None = None) -> bool:
     was already recorded (say, by the done-callback of the future it came from)
     is not counted again.
     """
-    # The hot path, kept inline: one plain error, claimed and counted.
+    # The hot path, kept inline: an error of a class already counted, with nothing
+    # set on the instance (no claim, no raise-time override), so the class alone
+    # finds its counter children. Only plain failures' classes are ever cached
+    # under the bare class (see below), so no type check is needed here.
+    counters = _live
+    if counters is not None:
+        try:
+            state = exc.__dict__
+        except AttributeError:
+            state = {}
+        if not state:
+            children = counters.by_key.get(type(exc))  # type: ignore[call-overload]
+            if children is not None:
+                state[KEY] = TOKEN
+                children[0].inc()
+                if children[1] is not None:
+                    children[1].inc()
+                if context is not None:
+                    counters.count_panic(context)
+                return True
+    return _record_first(exc, context)
+
+
+def _record_first(exc: BaseException, context: str | None) -> bool:
+    """:func:`record` for anything the hot path could not settle."""
     if isinstance(exc, BaseExceptionGroup) or not isinstance(exc, Exception):
         return _record_other(exc, context)
     try:
