@@ -141,6 +141,14 @@ class TestStatus:
         assert data["summary"]["sites"]["unmigrated"] == 2
         assert data["estimate"]["basis"] == "configured"
 
+    def test_html_is_one_self_contained_page(self, project: Path) -> None:
+        """--format html writes a page with the summary and no external resource."""
+        done = run("status", ".", "--format", "html", cwd=project)
+        assert done.returncode == 0
+        assert done.stdout.startswith("<!DOCTYPE html>")
+        assert "<tr><td>unmigrated</td><td class=\"n\">2</td></tr>" in done.stdout
+        assert "http" not in done.stdout and "<script" not in done.stdout
+
     def test_history_measures_velocity(self, project: Path) -> None:
         """--history N scans past commits and reports measured velocity."""
         git = ["git", "-c", "user.name=t", "-c", "user.email=t@localhost"]

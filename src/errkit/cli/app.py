@@ -219,7 +219,7 @@ def scan(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "markdown", "json"]),
+    type=click.Choice(["terminal", "markdown", "json", "html"]),
     default="terminal",
     show_default=True,
     help="Output format.",
@@ -282,6 +282,10 @@ def status(
         text = _status_output.to_markdown(report)
     elif fmt == "json":
         text = _status_output.to_json(report)
+    elif fmt == "html":
+        from errkit.cli._status_html import to_html
+
+        text = to_html(report)
     else:
         text = None
     if text is None:
