@@ -68,18 +68,18 @@ def to_html(report: StatusReport) -> str:
 
 def _summary(report: StatusReport) -> str:
     t = report.tally
-    rows = [
-        ["modules", len(report.modules)],
-        ["files scanned", len(report.files)],
-        ["lines", f"{report.lines:,}"],
-        ["sites", t.total],
-        ["migrated", t.count(state=SiteState.MIGRATED)],
-        ["exempt", t.count(state=SiteState.EXEMPT)],
-        ["unmigrated", t.unmigrated],
-        ["done by sites", f"{_pct(t.percent)} ({t.done}/{t.total})"],
-        ["done by files", f"{_pct(report.files_percent)} "
-         f"({report.files_done}/{report.files_with_sites})"],
-        ["skipped files", len(report.skipped)],
+    rows: list[tuple[str, object]] = [
+        ("modules", len(report.modules)),
+        ("files scanned", len(report.files)),
+        ("lines", f"{report.lines:,}"),
+        ("sites", t.total),
+        ("migrated", t.count(state=SiteState.MIGRATED)),
+        ("exempt", t.count(state=SiteState.EXEMPT)),
+        ("unmigrated", t.unmigrated),
+        ("done by sites", f"{_pct(t.percent)} ({t.done}/{t.total})"),
+        ("done by files", f"{_pct(report.files_percent)} "
+         f"({report.files_done}/{report.files_with_sites})"),
+        ("skipped files", len(report.skipped)),
     ]  # fmt: skip
     return _table(["measure", "value"], [[str(a), str(b)] for a, b in rows])
 
