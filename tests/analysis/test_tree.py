@@ -71,6 +71,26 @@ class TestCrossFile:
             ("pkg/more.py", 2, "spawn-thread"),
         ]
 
+    def test_scanning_a_package_folder_keeps_import_names(self, tmp_path: Path) -> None:
+        """Module names come from `__init__.py` files, not from the scan root."""
+        write(
+            tmp_path,
+            {
+                "src/pkg/__init__.py": "",
+                "src/pkg/utils.py": "import threading as t\nclass Base(t.Thread): ...\n",
+                "src/pkg/obs/__init__.py": "",
+                "src/pkg/obs/api.py": "from pkg.utils import Base\nclass O(Base): ...\n",
+            },
+        )
+        root = tmp_path / "src" / "pkg"
+        scans = scan_tree(root, ToolConfig(root=str(root)), jobs=1, cache=False)
+        assert [(s.path, s.module_name, len(s.sites)) for s in scans] == [
+            ("__init__.py", "pkg", 0),
+            ("obs/__init__.py", "pkg.obs", 0),
+            ("obs/api.py", "pkg.obs.api", 1),
+            ("utils.py", "pkg.utils", 1),
+        ]
+
     def test_duplicate_code_is_a_code_policy_site(self, tmp_path: Path) -> None:
         """Two classes declaring one (module, code) give code-policy sites."""
         decl = (

@@ -33,8 +33,19 @@ Progress = Callable[[int, int], None]
 _POOL_THRESHOLD = 24
 
 
-def scan_source(data: bytes, path: str, config: ToolConfig | None = None) -> FileScan:
-    """Scan one file's bytes; `path` is how the records name it (posix, relative)."""
+def scan_source(
+    data: bytes,
+    path: str,
+    config: ToolConfig | None = None,
+    *,
+    module_name: str | None = None,
+) -> FileScan:
+    """Scan one file's bytes; `path` is how the records name it (posix, relative).
+
+    `module_name` is the dotted name the file is imported as, for resolving
+    relative imports and classes across files; by default it is derived from
+    `path`.
+    """
     from errkit.analysis._names import module_name_for
     from errkit.analysis._source import (
         SkipFile,
@@ -45,7 +56,8 @@ def scan_source(data: bytes, path: str, config: ToolConfig | None = None) -> Fil
     from errkit.analysis._visitor import FileVisitor
 
     config = config or ToolConfig()
-    module_name = module_name_for(path)
+    if module_name is None:
+        module_name = module_name_for(path)
     try:
         parsed = parse_source(data, path)
     except SkipFile as skip:
@@ -272,7 +284,8 @@ def _scan_one(
         hit = store.get(rel, key)
         if hit is not None:
             return rel, key, hit, stat
-    return rel, key, scan_source(data, rel, config), stat
+    module = _import_name(path, rel)
+    return rel, key, scan_source(data, rel, config, module_name=module), stat
 
 
 _WORKER_CONFIG: ToolConfig | None = None
@@ -307,6 +320,40 @@ def _no_gc() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+_PACKAGES: dict[str, str | None] = {}
+
+
+def _import_name(abspath: str, rel: str) -> str:
+    """The dotted name a file is imported as, from the `__init__.py` files above it.
+
+    Scanning `src/pkg/sub` must still call `src/pkg/sub/mod.py` `pkg.sub.mod`,
+    or imports of `pkg.sub.mod.X` in other files would not resolve. A file
+    outside any regular package falls back to its path under the scan root.
+    """
+    from errkit.analysis._names import module_name_for
+
+    folder, name = os.path.split(abspath)
+    package = _package_of(folder)
+    if package is None:
+        return module_name_for(rel)
+    stem = name.removesuffix(".py")
+    return package if stem == "__init__" else f"{package}.{stem}"
+
+
+def _package_of(folder: str) -> str | None:
+    """`a.b` for a folder `.../a/b` whose chain of `__init__.py` starts at `a`."""
+    if folder in _PACKAGES:
+        return _PACKAGES[folder]
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        found = None
+    else:
+        parent, base = os.path.split(folder)
+        above = _package_of(parent) if parent != folder else None
+        found = f"{above}.{base}" if above else base
+    _PACKAGES[folder] = found
+    return found
 
 
 def _size(path: str) -> int:
