@@ -77,9 +77,9 @@ class TestCrossFile:
             tmp_path,
             {
                 "src/pkg/__init__.py": "",
-                "src/pkg/utils.py": "import threading as t\nclass Base(t.Thread): ...\n",
+                "src/pkg/utils.py": "import threading\nclass B(threading.Thread): ...\n",
                 "src/pkg/obs/__init__.py": "",
-                "src/pkg/obs/api.py": "from pkg.utils import Base\nclass O(Base): ...\n",
+                "src/pkg/obs/api.py": "from pkg.utils import B\nclass O(B): ...\n",
             },
         )
         root = tmp_path / "src" / "pkg"
