@@ -77,7 +77,9 @@ class TestCrossFile:
             tmp_path,
             {
                 "src/pkg/__init__.py": "",
-                "src/pkg/utils.py": "from threading import Thread\nclass B(Thread): ...\n",
+                "src/pkg/utils.py": (
+                    "from threading import Thread\nclass B(Thread): ...\n"
+                ),
                 "src/pkg/obs/__init__.py": "",
                 "src/pkg/obs/api.py": "from pkg.utils import B\nclass O(B): ...\n",
             },
