@@ -1,11 +1,17 @@
 """`errkit status` on real trees: files, lines, sites by kind, skipped files, times.
 
     python benchmarks/scan_corpus.py TREE [TREE ...]
+    python benchmarks/scan_corpus.py --counts FOLDER [FOLDER ...]
 
 Each tree is scanned twice through the `errkit` command (2 workers): cold with an
 empty cache, then warm. Prints one Markdown table row per tree, as recorded in
 benchmarks/RESULTS.md. Trees are, for instance, a copy of the standard library
 and the projects of /tmp/corpus/src (see the shared corpus README).
+
+`--counts` prints instead, per folder, the counts the corpus README lists as
+grep figures (raise ValueError, raise in except without from, threads,
+submit/run_in_executor, create_task/ensure_future), as the scanner finds them;
+point it at each project's library folder to compare.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 KINDS = (
@@ -35,7 +42,43 @@ def status(tree: str, env: dict[str, str]) -> tuple[dict, int, float]:  # type: 
     return json.loads(done.stdout), done.returncode, time.perf_counter() - start
 
 
+def print_counts(folders: list[str]) -> None:
+    errkit = str(Path(sys.executable).parent / "errkit")
+    print("| folder | files | raise ValueError | raise-unchained | spawn-thread "
+          "| submit / run_in_executor | spawn-task |")  # fmt: skip
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for folder in folders:
+        done = subprocess.run(
+            [errkit, "scan", folder, "--all", "--format", "json", "--no-cache"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        data = json.loads(done.stdout)
+        n = _counter(data["sites"])
+        print(
+            f"| {folder} | {data['files']} "
+            f"| {n('raise-generic', builtin='ValueError')} "
+            f"| {n('raise-unchained')} | {n('spawn-thread')} "
+            f"| {n('spawn-executor', call='submit')} / "
+            f"{n('spawn-executor', call='run_in_executor')} | {n('spawn-task')} |"
+        )
+
+
+def _counter(sites: list[dict]) -> Callable[..., int]:  # type: ignore[type-arg]
+    def n(kind: str, **detail: object) -> int:
+        return sum(
+            1
+            for s in sites
+            if s["kind"] == kind
+            and all(s["detail"].get(k) == v for k, v in detail.items())
+        )
+
+    return n
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--counts"]:
+        print_counts(sys.argv[2:])
+        return
     head = [
         "tree",
         "files",
