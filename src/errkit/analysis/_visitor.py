@@ -221,10 +221,12 @@ class FileVisitor:
                             self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
 
     def _note_exports(self, node: ast.Import | ast.ImportFrom) -> None:
+        # Only class-like names: a base class re-exported by a package is what
+        # the tree-wide pass follows, and the cache stays small.
         for alias in node.names:
             local = alias.asname or alias.name.partition(".")[0]
             target = self.names.aliases.get(local)
-            if target and alias.name != "*":
+            if target and alias.name != "*" and local[:1].isupper():
                 self.exports.append((local, target))
 
     def _judge_bindings(self) -> None:
