@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import libcst as cst
@@ -130,3 +131,27 @@ class TestPool:
             o.after
             for o in pooled.values()  # type: ignore[attr-defined]
         ]
+
+    def test_worker_that_dies_costs_only_its_file(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that kills its worker process is reported; the others migrate."""
+        real = cst.parse_module
+
+        def parse(data: bytes) -> cst.Module:
+            if b"die" in data:
+                os._exit(3)  # a native crash, as a stack overflow in a parser would be
+            return real(data)
+
+        monkeypatch.setattr(cst, "parse_module", parse)
+        files = {
+            f"m{i}.py": f"raise ValueError('kind {i}')\n".encode() for i in range(4)
+        }
+        files["m9.py"] = b"raise ValueError('die')\n"
+        outcomes = run_on(tmp_path, files, jobs=2)
+        assert outcomes["m9.py"].why is SkipWhy.WORKER_CRASHED  # type: ignore[attr-defined]
+        assert {
+            name: o.status  # type: ignore[attr-defined]
+            for name, o in outcomes.items()
+            if name != "m9.py"
+        } == {f"m{i}.py": Status.CHANGED for i in range(4)}

@@ -151,8 +151,22 @@ def migrate(
                 continue
         jobs.append((str(path), spec.name, options.kinds, sites))
 
+    workers = _Workers(options.jobs)
+    try:
+        return _run(jobs, config, options, workers, run)
+    finally:
+        workers.close()
+
+
+def _run(
+    jobs: list[tuple[str, str, frozenset[SiteKind], tuple[Site, ...] | None]],
+    config: MigrateConfig,
+    options: MigrateOptions,
+    workers: _Workers,
+    run: MigrateRun,
+) -> MigrateRun:
     planned: list[FileOutcome | FilePlan] = _pool_map(
-        _plan_job, jobs, options.jobs, lambda job: _crashed(job[0])
+        _plan_job, jobs, workers, lambda job: _crashed(job[0])
     )
     plans: list[FilePlan] = []
     taken: dict[str, set[int]] = {k: set(v) for k, v in options.taken.items()}
@@ -177,7 +191,7 @@ def migrate(
     rewrite_jobs = [(plan, config.module_for(Path(plan.path)).name) for plan in plans]  # type: ignore[union-attr]
     run.outcomes.extend(
         _pool_map(
-            _rewrite_job, rewrite_jobs, options.jobs, lambda job: _crashed(job[0].path)
+            _rewrite_job, rewrite_jobs, workers, lambda job: _crashed(job[0].path)
         )
     )
     run.outcomes.sort(key=lambda outcome: outcome.path)
@@ -434,32 +448,60 @@ _Job = TypeVar("_Job")
 _Result = TypeVar("_Result")
 
 
+class _Workers:
+    """One process pool shared by the plan and rewrite steps, made on first use.
+
+    Sharing saves starting (and importing into) a second set of processes; a pool
+    broken by a dying worker is replaced.
+    """
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def discard(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
 def _pool_map(
     work: Callable[[_Job], _Result],
     jobs: Sequence[_Job],
-    workers: int | None,
+    workers: _Workers,
     crashed: Callable[[_Job], _Result],
 ) -> list[_Result]:
     """`work` over `jobs`, in order; a job whose worker died gets `crashed(job)`."""
     if not jobs:
         return []
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) == 1:
+    if workers.workers == 1 or len(jobs) == 1:
         return [work(job) for job in jobs]
     results: list[_Result | None] = [None] * len(jobs)
     lost: list[int] = []
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-        chunk = max(1, min(32, len(jobs) // (workers * 4)))
-        futures: list[Future[list[_Result]]] = [
-            pool.submit(_run_chunk, work, list(jobs[i : i + chunk]))
-            for i in range(0, len(jobs), chunk)
-        ]
-        for start, future in zip(range(0, len(jobs), chunk), futures):
-            try:
-                for offset, value in enumerate(future.result()):
-                    results[start + offset] = value
-            except BrokenProcessPool:
-                lost.extend(range(start, min(start + chunk, len(jobs))))
+    pool = workers.pool()
+    chunk = max(1, min(32, len(jobs) // (workers.workers * 4)))
+    futures: list[Future[list[_Result]]] = [
+        pool.submit(_run_chunk, work, list(jobs[i : i + chunk]))
+        for i in range(0, len(jobs), chunk)
+    ]
+    for start, future in zip(range(0, len(jobs), chunk), futures):
+        try:
+            for offset, value in enumerate(future.result()):
+                results[start + offset] = value
+        except BrokenProcessPool:
+            lost.extend(range(start, min(start + chunk, len(jobs))))
+    if lost:
+        workers.discard()
     for index in lost:
         # One process per lost job, so a file that kills its worker costs only itself.
         results[index] = _isolated(work, jobs[index], crashed)
