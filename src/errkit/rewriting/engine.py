@@ -436,10 +436,28 @@ def rewrite_bytes(data: bytes, plan: FilePlan, module: str) -> bytes:
     except UnicodeEncodeError as exc:
         raise _Skip(SkipWhy.UNENCODABLE, exc) from exc
     try:
-        ast.parse(after)
+        _check_future_imports(ast.parse(after))
     except (SyntaxError, ValueError) as exc:
         raise _Skip(SkipWhy.BROKEN_OUTPUT, exc) from exc
     return after
+
+
+def _check_future_imports(tree: ast.Module) -> None:
+    """Raise SyntaxError if a `__future__` import no longer opens the file.
+
+    `ast.parse` accepts a misplaced one; only the compiler rejects it.
+    """
+    body = tree.body
+    start = 1 if body and isinstance(body[0], ast.Expr) else 0
+    header = True
+    for statement in body[start:]:
+        future = isinstance(statement, ast.ImportFrom) and (
+            statement.module == "__future__"
+        )
+        if future and not header:
+            msg = "from __future__ imports must occur at the beginning of the file"
+            raise SyntaxError(msg)
+        header = header and future
 
 
 # --- the pool ------------------------------------------------------------------------

@@ -175,6 +175,12 @@ def _locate(
             ),
             (groups[-1] + 1) if groups else 0,
         )
+        first = planner.first_import_time_index
+        if first is not None and import_before > groups[first]:
+            # Only possible when that statement shares a line with the header
+            # (`from __future__ import x; raise ...`): importing before it breaks
+            # the header, which the final `ast` check turns into a skipped file.
+            import_before = groups[first]
     return tuple(located), counts, import_before
 
 
@@ -216,6 +222,7 @@ class _Planner:
         #: Each edit with its ast node and the index of its top-level statement.
         self.located: list[tuple[Edit, ast.AST, int]] = []
         self.top_index = 0
+        self.first_import_time_index: int | None = None
         self.declined: list[Declined] = []
         self.scope = _Scope()
         self.top_line = 0
@@ -337,6 +344,7 @@ class _Planner:
             and self.first_import_time_edit is None
         ):
             self.first_import_time_edit = self.top_line
+            self.first_import_time_index = self.top_index
         return True
 
     def context(self) -> str:
