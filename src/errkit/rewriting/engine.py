@@ -188,7 +188,8 @@ def _run(
 
     modules = {spec.name: spec for spec in config.modules}
     plans = _allocate(plans, modules, config, run, taken)
-    rewrite_jobs = [(plan, config.module_for(Path(plan.path)).name) for plan in plans]  # type: ignore[union-attr]
+    module_of = {job[0]: job[1] for job in jobs}
+    rewrite_jobs = [(plan, module_of[plan.path]) for plan in plans]
     run.outcomes.extend(
         _pool_map(
             _rewrite_job, rewrite_jobs, workers, lambda job: _crashed(job[0].path)
