@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -97,6 +98,13 @@ _COMPOUND = (
     ast.Match,
 )
 
+_COMPOUND_SET = frozenset(_COMPOUND)
+#: Statements with no name binding, raise or body: kept only for expressions.
+_PLAIN = frozenset(
+    {ast.Expr, ast.Return, ast.AugAssign, ast.Pass, ast.Break, ast.Continue,
+     ast.Delete, ast.Assert, ast.Global, ast.Nonlocal}
+)  # fmt: skip
+
 #: One statement kept for the expression pass: (stmt, scope, function, handlers).
 _Stmt = tuple[ast.stmt, str, "ast.AST | None", tuple[ast.ExceptHandler, ...]]
 
@@ -117,6 +125,9 @@ class FileVisitor:
         self.ascii = source.text.isascii()
         self.names = Resolver(module_name, path.endswith("__init__.py"))
         self.exemptions = _exemptions(source.text)
+        # receivers are typed only by TaskGroup/Executor bindings: skip the
+        # bookkeeping in the many files that name neither
+        self._typed = "TaskGroup" in source.text or "Executor" in source.text
         self.sites: list[Site] = []
         self.codes: list[CodeDeclaration] = []
         self.classes: list[ClassRecord] = []
@@ -151,9 +162,12 @@ class FileVisitor:
         top: bool = False,
     ) -> None:
         names = self.names
+        stmts = self._stmts
         for stmt in body:
             kind = type(stmt)
-            if kind is ast.Raise:
+            if kind in _PLAIN:  # the most common statements: nothing to record
+                stmts.append((stmt, scope, func, handlers))
+            elif kind is ast.Raise:
                 self._raises.append((stmt, scope, handlers))  # type: ignore[arg-type]
                 self._stmts.append((stmt, scope, func, handlers))
             elif kind is ast.Import or kind is ast.ImportFrom:
@@ -163,8 +177,9 @@ class FileVisitor:
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 names.bound.add(stmt.name)  # type: ignore[attr-defined]
                 self._stmts.append((stmt, scope, func, handlers))
-                for arg in _annotated_args(stmt):  # type: ignore[arg-type]
-                    self._bindings.append((arg.arg, arg.annotation))  # type: ignore[arg-type]
+                if self._typed:
+                    for arg in _annotated_args(stmt):  # type: ignore[arg-type]
+                        self._bindings.append((arg.arg, arg.annotation))  # type: ignore[arg-type]
                 inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
                 self._walk(stmt.body, inner, stmt, ())  # type: ignore[attr-defined]
             elif kind is ast.ClassDef:
@@ -183,9 +198,11 @@ class FileVisitor:
                     if handler.name:
                         names.bound.add(handler.name)
                     self._walk(handler.body, scope, func, (*handlers, handler))
-                self._walk(stmt.orelse, scope, func, handlers)  # type: ignore[attr-defined]
-                self._walk(stmt.finalbody, scope, func, handlers)  # type: ignore[attr-defined]
-            elif kind in _COMPOUND:
+                if stmt.orelse:  # type: ignore[attr-defined]
+                    self._walk(stmt.orelse, scope, func, handlers)  # type: ignore[attr-defined]
+                if stmt.finalbody:  # type: ignore[attr-defined]
+                    self._walk(stmt.finalbody, scope, func, handlers)  # type: ignore[attr-defined]
+            elif kind in _COMPOUND_SET:
                 self._stmts.append((stmt, scope, func, handlers))
                 if kind is ast.With or kind is ast.AsyncWith:
                     for item in stmt.items:  # type: ignore[attr-defined]
@@ -207,8 +224,15 @@ class FileVisitor:
                 self._stmts.append((stmt, scope, func, handlers))
                 if kind is ast.Assign:
                     for target in stmt.targets:  # type: ignore[attr-defined]
-                        _bind_targets(target, names.bound)
-                    if len(stmt.targets) == 1 and type(stmt.value) is ast.Call:  # type: ignore[attr-defined]
+                        if type(target) is ast.Name:
+                            names.bound.add(target.id)
+                        else:
+                            _bind_targets(target, names.bound)
+                    if (
+                        self._typed
+                        and len(stmt.targets) == 1  # type: ignore[attr-defined]
+                        and type(stmt.value) is ast.Call  # type: ignore[attr-defined]
+                    ):
                         key = dotted(stmt.targets[0])  # type: ignore[attr-defined]
                         if key:
                             self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
@@ -507,7 +531,16 @@ class FileVisitor:
         match_lines = self._match_lines()
         if not spawn_lines and not match_lines:
             return
+        candidates = sorted(spawn_lines | match_lines)
         for stmt, scope, func, handlers in self._stmts:
+            # cheap test on the whole statement's lines before finding its header
+            low = stmt.lineno
+            decorators = getattr(stmt, "decorator_list", None)
+            if decorators:
+                low = min(low, *(d.lineno for d in decorators))
+            i = bisect_left(candidates, low)
+            if i == len(candidates) or candidates[i] > (stmt.end_lineno or low):
+                continue
             exprs, first, last = _header(stmt)
             if first is None:
                 continue
