@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -66,7 +67,20 @@ print(children // 1024, main // 1024)
 """
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+CPU: dict[str, list[float]] = {}
+
+
+def cpu_seconds() -> float:
+    """User + system time of every finished child process (pool workers too)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(
+    label: str, cmd: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> float:
+    """Wall seconds of one run; its CPU seconds are kept in CPU[label]."""
+    before = cpu_seconds()
     start = time.perf_counter()
     subprocess.run(
         cmd,
@@ -76,7 +90,9 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float
         stderr=subprocess.DEVNULL,
         check=False,
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    CPU.setdefault(label, []).append(cpu_seconds() - before)
+    return wall
 
 
 def main() -> None:
@@ -124,20 +140,20 @@ def main() -> None:
     }
     for _ in range(args.repeat):
         shutil.rmtree(cache, ignore_errors=True)
-        results["errkit cold"].append(timed(errkit, tree, env))
-        results["bare parse"].append(timed(bare, tree))
-        results["ruff no-cache"].append(
-            timed([*ruff[:2], "--no-cache", *ruff[2:]], tree)
-        )
-    timed(ruff, tree)  # fill ruff's cache
+        results["errkit cold"].append(timed("errkit cold", errkit, tree, env))
+        results["bare parse"].append(timed("bare parse", bare, tree))
+        no_cache = [*ruff[:2], "--no-cache", *ruff[2:]]
+        results["ruff no-cache"].append(timed("ruff no-cache", no_cache, tree))
+    timed("ruff fill", ruff, tree)  # fill ruff's cache
     for _ in range(args.repeat + 2):
-        results["errkit warm"].append(timed(errkit, tree, env))
-        results["ruff warm"].append(timed(ruff, tree))
+        results["errkit warm"].append(timed("errkit warm", errkit, tree, env))
+        results["ruff warm"].append(timed("ruff warm", ruff, tree))
     best = {k: min(v) for k, v in results.items()}
 
     pylint = None
     if not args.no_pylint and (BIN / "pylint").exists():
         pylint = timed(
+            "pylint",
             [
                 str(BIN / "pylint"),
                 "--disable=all",
@@ -158,9 +174,15 @@ def main() -> None:
         check=True,
     ).stdout.split()
 
+    # CPU time (every process of a run) is steadier than wall time on a busy
+    # machine, though it leaves out what running in parallel gains or loses
+    cpu = {k: CPU[k] for k in ("errkit cold", "bare parse", "errkit warm", "ruff warm")}
     print(f"\n{'command':<16}{'best s':>9}   all runs")
     for name, runs in results.items():
         print(f"{name:<16}{best[name]:>9.3f}   {' '.join(f'{r:.3f}' for r in runs)}")
+    for name, runs in cpu.items():
+        shown = " ".join(f"{r:.3f}" for r in runs)
+        print(f"{name + ' cpu':<16}{min(runs):>9.3f}   {shown}")
     if pylint is not None:
         print(f"{'pylint':<16}{pylint:>9.3f}")
     print(f"\npeak RSS: {worker_mb} MB per worker, {main_mb} MB main process")
@@ -176,6 +198,12 @@ def main() -> None:
     if pylint is not None:
         print(f"  pylint / cold      {pylint / best['errkit cold']:.1f}x  (>= 20x)")
     print(f"  worker memory      {worker_mb} MB  (<= 250 MB)")
+    print(
+        f"  cold / bare, CPU   {min(cpu['errkit cold']) / min(cpu['bare parse']):.2f}x"
+        "  (user+system time of all processes)"
+    )
+    if pylint is not None:
+        print(f"  pylint / cold, CPU {CPU['pylint'][0] / min(cpu['errkit cold']):.1f}x")
     shutil.rmtree(work, ignore_errors=True)
 
 
