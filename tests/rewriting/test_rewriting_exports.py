@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import errkit.rewriting as rewriting
+from errkit import rewriting
 
 
 class TestExports:
