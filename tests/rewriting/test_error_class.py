@@ -97,3 +97,13 @@ class TestErrorClass:
         )
         assert str(cls("sku")) == "sku"
         assert issubclass(cls, errkit.NotFoundError)
+
+
+class TestConstructorBuiltins:
+    @pytest.mark.parametrize(
+        "base", ["ImportError", "ModuleNotFoundError", "AttributeError", "NameError"]
+    )
+    def test_keyword_constructors_left(self, migrated: Migrate, base: str) -> None:
+        """Classes on builtins whose constructors take keywords are left alone."""
+        source = f"class Missing({base}):\n    pass\n"
+        assert migrated(source, only=ONLY) == source

@@ -218,3 +218,10 @@ class TestLayout:
             )
         """
         assert migrated(before, only=ONLY) == dedent(after)
+
+
+class TestKeywordsLeft:
+    def test_attribute_error_with_keywords_left(self, migrated: Migrate) -> None:
+        """`AttributeError(msg, name=..., obj=...)` stays: coded types take no such keywords."""
+        source = "raise AttributeError('gone', name='x', obj=None)\n"
+        assert migrated(source, only=ONLY) == source

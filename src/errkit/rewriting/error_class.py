@@ -97,6 +97,20 @@ def _owned_attributes() -> frozenset[str]:
 OWNED_ATTRIBUTES = _owned_attributes()
 
 
+#: Builtins whose constructors take keywords or set attributes from their
+#: arguments in ways `errkit.CodedError.__init__` does not reproduce.
+CONSTRUCTOR_BUILTINS = frozenset(
+    {
+        "ImportError",
+        "AttributeError",
+        "NameError",
+        "StopIteration",
+        "StopAsyncIteration",
+        "BaseExceptionGroup",
+    }
+)
+
+
 def builtin_exception(name: str) -> type[BaseException] | None:
     """The builtin exception class called `name`; warnings are not errors."""
     value = getattr(builtins, name, None)

@@ -462,7 +462,19 @@ class _Planner:
             return
         line, col = node.lineno, self.col(node)
         builtin = raise_generic.raised_builtin(exc, self.shadowed)
-        if builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
+        if (
+            builtin
+            and isinstance(exc, ast.Call)
+            and exc.keywords
+            and self.wanted(SiteKind.RAISE_GENERIC, line)
+        ):
+            self.decline(
+                SiteKind.RAISE_GENERIC,
+                node,
+                f"{builtin}() is called with keywords, which the coded type does not"
+                " take",
+            )
+        elif builtin and self.wanted(SiteKind.RAISE_GENERIC, line):
             edit = raise_generic.plan_raise(exc, builtin, line, col)
             if not self.add(edit, node):
                 self.decline(SiteKind.RAISE_GENERIC, node, _ERRKIT_TAKEN)
@@ -523,8 +535,12 @@ class _Planner:
     def class_reason(self, node: ast.ClassDef, builtins: list[str]) -> str | None:
         if self.scope.functions:
             return "declared inside a function: its code would register on every call"
-        if "Exception" not in error_class.ancestry(builtins):
+        have = error_class.ancestry(builtins)
+        if "Exception" not in have:
             return "not an Exception: errkit's coded errors are Exceptions"
+        special = sorted(have & error_class.CONSTRUCTOR_BUILTINS)
+        if special:
+            return f"based on {special[0]}, whose constructor errkit does not reproduce"
         owned = error_class.owned_attributes_set(node)
         if owned:
             return f"the class sets {sorted(owned)!r}, which errkit.CodedError owns"
