@@ -107,3 +107,8 @@ class TestConstructorBuiltins:
         """Classes on builtins whose constructors take keywords are left alone."""
         source = f"class Missing({base}):\n    pass\n"
         assert migrated(source, only=ONLY) == source
+
+    def test_user_base_after_builtin_left(self, migrated: Migrate) -> None:
+        """`class E(ValueError, Base)` is left: Base could make the MRO impossible."""
+        source = "class Bad(ValueError, Base):\n    pass\n"
+        assert migrated(source, only=ONLY) == source

@@ -544,6 +544,17 @@ class _Planner:
         owned = error_class.owned_attributes_set(node)
         if owned:
             return f"the class sets {sorted(owned)!r}, which errkit.CodedError owns"
+        first = next(
+            i
+            for i, base in enumerate(node.bases)
+            if isinstance(base, ast.Name) and base.id in builtins
+        )
+        if any(
+            not (isinstance(base, ast.Name) and base.id in builtins)
+            for base in node.bases[first + 1 :]
+        ):
+            # If that later base is already an errkit type, no base order is valid.
+            return "a base after the builtin one may be an errkit type (MRO)"
         if any(k.arg in {"module", "code", "category"} for k in node.keywords):
             return "the class already takes a module/code/category keyword"
         return None
