@@ -137,3 +137,11 @@ class TestChain:
         with pytest.raises(RuntimeError) as info:
             namespace["f"]()  # type: ignore[operator]
         assert type(info.value.__cause__) is KeyError
+
+    def test_outer_caught_name_is_a_reraise(self, migrated: Migrate) -> None:
+        """Raising an outer handler's error from an inner handler is a re-raise."""
+        source = (
+            "try:\n    g()\nexcept OSError as e:\n    try:\n        h()\n"
+            "    except KeyError:\n        raise e\n"
+        )
+        assert migrated(source, only=ONLY) == source

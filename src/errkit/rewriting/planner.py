@@ -482,7 +482,9 @@ class _Planner:
         if (
             handler is None
             or node.cause is not None
-            or not raise_unchained.is_new_exception(exc, handler.name)
+            or not raise_unchained.is_new_exception(
+                exc, {h.node.name for h in self.scope.handlers if h.node.name}
+            )
             or not self.wanted(SiteKind.RAISE_UNCHAINED, line)
         ):
             return

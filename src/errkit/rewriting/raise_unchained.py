@@ -17,15 +17,19 @@ import libcst as cst
 _CANDIDATES = ("exc", "err", "error", "caught")
 
 
-def is_new_exception(exc: ast.expr, caught: str | None) -> bool:
-    """Whether `raise exc` raises a new error (not the caught one, not re-raised)."""
+def is_new_exception(exc: ast.expr, caught: set[str]) -> bool:
+    """Whether `raise exc` raises a new error (not a caught one, not re-raised).
+
+    `caught` holds the `as` names of every handler around the raise in its
+    function: re-raising an outer handler's error is a re-raise too.
+    """
     if isinstance(exc, ast.Call):
         func = exc.func
         if isinstance(func, ast.Attribute) and func.attr == "with_traceback":
             return False
         return isinstance(func, (ast.Name, ast.Attribute))
     if isinstance(exc, ast.Name):
-        return exc.id != caught
+        return exc.id not in caught
     return isinstance(exc, ast.Attribute)
 
 
