@@ -234,6 +234,16 @@ class TestRaiseGeneric:
             (2, "raise-generic", U)
         ]
 
+    def test_only_coded_types_count(self) -> None:
+        """errkit's own errors (ConfigError, ...) are not coded types: no site."""
+        assert sites("""
+            import errkit
+            from errkit import CodedKeyError
+            raise errkit.ConfigError("x", file="f", key="k", value=1)
+            raise CodedKeyError("k", module="inv", code=110)
+            raise errkit.coded(KeyError)("k")
+        """) == [(4, "raise-generic", M), (5, "raise-generic", M)]
+
     def test_errkit_types_are_migrated_with_their_code(self) -> None:
         """A raise of an errkit type is migrated; an ad-hoc code is a declaration."""
         data = (

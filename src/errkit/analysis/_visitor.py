@@ -427,7 +427,15 @@ class FileVisitor:
             name = self.names.errkit_name(callee.func)
             return name if name == "coded" else None
         name = self.names.errkit_name(callee)
-        if name is not None and name[:1].isupper():
+        if name is None:
+            return None
+        # the coded types of the public API, not errkit's own errors about
+        # its use (ConfigError, RegistryError, ...)
+        if (
+            name in ERRKIT_CATEGORIES
+            or name == "CodedError"
+            or name.startswith("Coded")
+        ):
             return name
         return None
 
