@@ -347,7 +347,9 @@ def estimate(remaining: int, config: ToolConfig, samples: Sequence[Sample]) -> E
             f"the last {len(ordered)} commits show no reduction of unmigrated sites; "
             "using the configured effort per site"
         )
-        return Estimate(**{**_fields(configured), "note": note})
+        return Estimate(
+            **{**_fields(configured), "note": note, "samples": tuple(ordered)}
+        )
     per_day = progress / days
     remaining_days = remaining / per_day
     import datetime as dt
