@@ -45,6 +45,12 @@ BROKEN = {
         "MemoryError",
         None,
     ),
+    "long_sum.py": (
+        ("x = " + "+".join(["1"] * 200_000) + "\n").encode(),
+        SkipReason.TOO_COMPLEX,
+        "RecursionError",
+        None,
+    ),
     "undecodable.py": (
         b"x = 1\ny = '\xff'\n",
         SkipReason.UNDECODABLE,
