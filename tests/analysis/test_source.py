@@ -99,6 +99,21 @@ class TestBrokenFiles:
         )
         assert scan.sites == ()
 
+    def test_scanner_bug_becomes_a_skip(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An exception inside the scanner is reported for the file, not raised."""
+        import errkit.analysis._visitor as visitor
+
+        def broken(self: object) -> None:
+            raise AttributeError("boom")
+
+        monkeypatch.setattr(visitor.FileVisitor, "run", broken)
+        skipped = scan_source(b"x = 1\n", "a.py").skipped
+        assert skipped is not None
+        assert (skipped.reason, skipped.error) == (
+            SkipReason.SCANNER_ERROR,
+            "AttributeError",
+        )
+
     def test_keyboard_interrupt_propagates(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import gc
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from errkit.analysis.cache import ScanCache
 
 __all__ = ["discover", "scan_blobs", "scan_file", "scan_source", "scan_tree"]
+
+log = logging.getLogger("errkit.analysis")
 
 Progress = Callable[[int, int], None]
 
@@ -71,6 +74,13 @@ def scan_source(
         visitor.run()
     except RecursionError as exc:  # nesting the parser took but our walk cannot
         skipped = Skipped(SkipReason.TOO_COMPLEX, "RecursionError", str(exc), None)
+        return FileScan(
+            path, count_lines(parsed.text), skipped=skipped, module_name=module_name
+        )
+    except Exception as exc:  # a scanner bug must not end the run, nor hide
+        log.error("errkit failed to scan %s", path, exc_info=True)
+        detail = f"{exc} (a bug in errkit's scanner; please report it)"
+        skipped = Skipped(SkipReason.SCANNER_ERROR, type(exc).__name__, detail, None)
         return FileScan(
             path, count_lines(parsed.text), skipped=skipped, module_name=module_name
         )

@@ -51,6 +51,9 @@ class SkipReason(str, enum.Enum):
     UNDECODABLE = "undecodable"  # bad coding cookie or bytes
     SYNTAX_ERROR = "syntax-error"  # SyntaxError, TabError, NUL byte
     TOO_COMPLEX = "too-complex"  # MemoryError / RecursionError in the parser
+    #: errkit itself failed on the file (a scanner bug): the run goes on, and
+    #: `Skipped.detail` carries the traceback's last line to report.
+    SCANNER_ERROR = "scanner-error"
 
 
 @dataclass(frozen=True, slots=True)
