@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Migrate, dedent
+from rewrite_helpers import Migrate, dedent
 
 from errkit.rewriting import (
     REWRITE_KINDS,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Migrate, dedent
+from rewrite_helpers import Migrate, dedent
 
 from errkit.analysis.sites import SiteKind
 
