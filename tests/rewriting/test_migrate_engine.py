@@ -155,3 +155,23 @@ class TestPool:
             for name, o in outcomes.items()
             if name != "m9.py"
         } == {f"m{i}.py": Status.CHANGED for i in range(4)}
+
+
+class TestScannerSites:
+    def test_only_scanner_sites_rewritten(self) -> None:
+        """Given the scanner's sites, only those places are planned."""
+        source = b"raise ValueError('a')\nraise ValueError('b')\n"
+        site = Site(
+            "m.py", 2, 0, 2, 21, SiteKind.RAISE_GENERIC, SiteState.UNMIGRATED, ""
+        )
+        plan = plan_source(source, "m.py", "m", frozenset(REWRITE_KINDS), [site])
+        assert [(e.line, type(e).__name__) for e in plan.edits] == [(2, "RaiseEdit")]
+
+    def test_unhandled_scanner_site_reported(self) -> None:
+        """A scanner site no rewrite covers is listed with a reason."""
+        source = b"x = 1\n"
+        site = Site("m.py", 1, 0, 1, 5, SiteKind.SPAWN_TASK, SiteState.UNMIGRATED, "")
+        plan = plan_source(source, "m.py", "m", frozenset(REWRITE_KINDS), [site])
+        assert [(d.kind, d.line, d.reason) for d in plan.declined] == [
+            (SiteKind.SPAWN_TASK, 1, "not a form the migration rewrites")
+        ]

@@ -76,11 +76,21 @@ def plan_source(
     planner = _Planner(tree, _LINE_BREAK.split(text), path, module, kinds, allowed)
     planner.run()
     edits, counts, import_before = _locate(tree, planner)
+    declined = list(planner.declined)
+    if allowed is not None:
+        # Sites the scanner reports that no edit or decline accounts for.
+        covered = {(_edit_kind(e), e.line) for e in edits}
+        covered |= {(d.kind, d.line) for d in declined}
+        for kind, line in sorted(allowed - covered, key=lambda s: (s[1], s[0].value)):
+            if kind in kinds:
+                declined.append(
+                    Declined(kind, line, 0, "not a form the migration rewrites")
+                )
 
     return FilePlan(
         path=path,
         edits=edits,
-        declined=tuple(planner.declined),
+        declined=tuple(declined),
         import_before=import_before,
         counts=counts,
         digest=hashlib.sha256(data).hexdigest(),
@@ -97,6 +107,16 @@ NODE_TYPES: dict[str, type[ast.AST]] = {
     "class": ast.ClassDef,
     "call": ast.Call,
 }
+
+
+def _edit_kind(edit: Edit) -> SiteKind:
+    if isinstance(edit, RaiseEdit):
+        return SiteKind.RAISE_GENERIC
+    if isinstance(edit, (ChainEdit, HandlerNameEdit)):
+        return SiteKind.RAISE_UNCHAINED
+    if isinstance(edit, ClassEdit):
+        return SiteKind.ERROR_CLASS if edit.request else SiteKind.SPAWN_THREAD
+    return edit.kind
 
 
 def node_type(edit: Edit) -> str:
