@@ -8,6 +8,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting import (
     REWRITE_KINDS,
     MigrateOptions,
@@ -15,6 +16,7 @@ from errkit.rewriting import (
     Status,
     load_migrate_config,
     migrate,
+    plan_source,
     python_files,
     transformer,
 )
