@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,6 +89,7 @@ class TestMigrateCommand:
         assert "except KeyError:\n" in text
         assert 'raise errkit.NotFoundError(n, module="stock", code=110)\n' in text
 
+    @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
     def test_dirty_git_file_refused(self, project: Path) -> None:
         """Uncommitted changes in a file to rewrite stop --apply with exit 2."""
         git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
