@@ -50,7 +50,7 @@ EXIT_SKIPPED = 3
 @click.option(
     "--allow-dirty",
     is_flag=True,
-    help="Write even over files with uncommitted git changes.",
+    help="With --apply, write even over files with uncommitted git changes.",
 )
 @click.option(
     "--config",
