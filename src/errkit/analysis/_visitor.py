@@ -105,8 +105,10 @@ _PLAIN = frozenset(
      ast.Delete, ast.Assert, ast.Global, ast.Nonlocal}
 )  # fmt: skip
 
-#: One statement kept for the expression pass: (stmt, scope, function, handlers).
+#: A statement and its context: (stmt, scope, function, enclosing handlers).
 _Stmt = tuple[ast.stmt, str, "ast.AST | None", tuple[ast.ExceptHandler, ...]]
+#: A statement list and the same context, as the statement pass keeps it.
+_Body = tuple[list[ast.stmt], str, "ast.AST | None", tuple[ast.ExceptHandler, ...]]
 
 
 class FileVisitor:
@@ -133,7 +135,7 @@ class FileVisitor:
         self.classes: list[ClassRecord] = []
         self.exports: list[tuple[str, str]] = []
         # collected by the statement pass, judged once all imports are known
-        self._stmts: list[_Stmt] = []
+        self._bodies: list[_Body] = []
         self._raises: list[tuple[ast.Raise, str, tuple[ast.ExceptHandler, ...]]] = []
         self._class_nodes: list[tuple[ast.ClassDef, str]] = []
         self._handlers: list[tuple[ast.ExceptHandler, str]] = []
@@ -143,7 +145,7 @@ class FileVisitor:
 
     def run(self) -> None:
         """Visit the whole file; results are left on the instance."""
-        self._walk(self.src.tree.body, "", None, (), top=True)
+        self._walk(self.src.tree.body)
         self._judge_bindings()
         self._judge_classes()
         self._judge_raises()
@@ -153,81 +155,81 @@ class FileVisitor:
 
     # ------------------------------------------------------------------ statements
 
-    def _walk(
-        self,
-        body: list[ast.stmt],
-        scope: str,
-        func: ast.AST | None,
-        handlers: tuple[ast.ExceptHandler, ...],
-        top: bool = False,
-    ) -> None:
+    def _walk(self, top: list[ast.stmt]) -> None:
+        """The statement pass: every body of the file, with a stack, not recursion.
+
+        One record is kept per body, not per statement: the expression pass
+        needs each statement's context, and most files need it for few.
+        """
         names = self.names
-        stmts = self._stmts
-        for stmt in body:
-            kind = type(stmt)
-            if kind in _PLAIN:  # the most common statements: nothing to record
-                stmts.append((stmt, scope, func, handlers))
-            elif kind is ast.Raise:
-                self._raises.append((stmt, scope, handlers))  # type: ignore[arg-type]
-                self._stmts.append((stmt, scope, func, handlers))
-            elif kind is ast.Import or kind is ast.ImportFrom:
-                names.add_import(stmt)  # type: ignore[arg-type]
-                if top:
-                    self._note_exports(stmt)  # type: ignore[arg-type]
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                names.bound.add(stmt.name)  # type: ignore[attr-defined]
-                self._stmts.append((stmt, scope, func, handlers))
-                if self._typed:
-                    for arg in _annotated_args(stmt):  # type: ignore[arg-type]
-                        self._bindings.append((arg.arg, arg.annotation))  # type: ignore[arg-type]
-                inner = f"{scope}.{stmt.name}" if scope else stmt.name  # type: ignore[attr-defined]
-                self._walk(stmt.body, inner, stmt, ())  # type: ignore[attr-defined]
-            elif kind is ast.ClassDef:
-                name = stmt.name  # type: ignore[attr-defined]
-                names.bound.add(name)
-                if not scope:
-                    names.local_classes[name] = f"{names.module}.{name}"
-                self._class_nodes.append((stmt, scope))  # type: ignore[arg-type]
-                self._stmts.append((stmt, scope, func, handlers))
-                inner = f"{scope}.{name}" if scope else name
-                self._walk(stmt.body, inner, None, ())  # type: ignore[attr-defined]
-            elif kind is ast.Try or kind is ast.TryStar:
-                self._walk(stmt.body, scope, func, handlers)  # type: ignore[attr-defined]
-                for handler in stmt.handlers:  # type: ignore[attr-defined]
-                    self._handlers.append((handler, scope))
-                    if handler.name:
-                        names.bound.add(handler.name)
-                    self._walk(handler.body, scope, func, (*handlers, handler))
-                if stmt.orelse:  # type: ignore[attr-defined]
-                    self._walk(stmt.orelse, scope, func, handlers)  # type: ignore[attr-defined]
-                if stmt.finalbody:  # type: ignore[attr-defined]
-                    self._walk(stmt.finalbody, scope, func, handlers)  # type: ignore[attr-defined]
-            elif kind in _COMPOUND_SET:
-                self._stmts.append((stmt, scope, func, handlers))
-                if kind is ast.With or kind is ast.AsyncWith:
-                    for item in stmt.items:  # type: ignore[attr-defined]
-                        key = item.optional_vars and dotted(item.optional_vars)
-                        if key:
-                            self._bindings.append((key, item.context_expr))
-                            names.bound.add(key)
-                elif kind is ast.For or kind is ast.AsyncFor:
-                    _bind_targets(stmt.target, names.bound)  # type: ignore[attr-defined]
-                if kind is ast.Match:
-                    for case in stmt.cases:  # type: ignore[attr-defined]
-                        self._walk(case.body, scope, func, handlers)
-                else:
-                    self._walk(stmt.body, scope, func, handlers)  # type: ignore[attr-defined]
-                    orelse = getattr(stmt, "orelse", None)
-                    if orelse:
-                        self._walk(orelse, scope, func, handlers)
-            else:
-                self._stmts.append((stmt, scope, func, handlers))
-                if kind is ast.Assign:
+        bound = names.bound
+        bodies = self._bodies
+        stack: list[_Body] = [(top, "", None, ())]
+        push = stack.append
+        while stack:
+            body, scope, func, handlers = item = stack.pop()
+            bodies.append(item)
+            for stmt in body:
+                kind = type(stmt)
+                if kind in _PLAIN:  # the most common statements: nothing to record
+                    continue
+                if kind is ast.Raise:
+                    self._raises.append((stmt, scope, handlers))  # type: ignore[arg-type]
+                elif kind is ast.Import or kind is ast.ImportFrom:
+                    names.add_import(stmt)  # type: ignore[arg-type]
+                    if body is top:
+                        self._note_exports(stmt)  # type: ignore[arg-type]
+                elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+                    name = stmt.name  # type: ignore[attr-defined]
+                    bound.add(name)
+                    if self._typed:
+                        for arg in _annotated_args(stmt):  # type: ignore[arg-type]
+                            self._bindings.append((arg.arg, arg.annotation))  # type: ignore[arg-type]
+                    inner = f"{scope}.{name}" if scope else name
+                    push((stmt.body, inner, stmt, ()))  # type: ignore[attr-defined]
+                elif kind is ast.ClassDef:
+                    name = stmt.name  # type: ignore[attr-defined]
+                    bound.add(name)
+                    if not scope:
+                        names.local_classes[name] = f"{names.module}.{name}"
+                    self._class_nodes.append((stmt, scope))  # type: ignore[arg-type]
+                    inner = f"{scope}.{name}" if scope else name
+                    push((stmt.body, inner, None, ()))  # type: ignore[attr-defined]
+                elif kind is ast.Try or kind is ast.TryStar:
+                    push((stmt.body, scope, func, handlers))  # type: ignore[attr-defined]
+                    for handler in stmt.handlers:  # type: ignore[attr-defined]
+                        self._handlers.append((handler, scope))
+                        if handler.name:
+                            bound.add(handler.name)
+                        push((handler.body, scope, func, (*handlers, handler)))
+                    if stmt.orelse:  # type: ignore[attr-defined]
+                        push((stmt.orelse, scope, func, handlers))  # type: ignore[attr-defined]
+                    if stmt.finalbody:  # type: ignore[attr-defined]
+                        push((stmt.finalbody, scope, func, handlers))  # type: ignore[attr-defined]
+                elif kind in _COMPOUND_SET:
+                    if kind is ast.With or kind is ast.AsyncWith:
+                        for with_item in stmt.items:  # type: ignore[attr-defined]
+                            target = with_item.optional_vars
+                            key = target and dotted(target)
+                            if key:
+                                self._bindings.append((key, with_item.context_expr))
+                                bound.add(key)
+                    elif kind is ast.For or kind is ast.AsyncFor:
+                        _bind_targets(stmt.target, bound)  # type: ignore[attr-defined]
+                    if kind is ast.Match:
+                        for case in stmt.cases:  # type: ignore[attr-defined]
+                            push((case.body, scope, func, handlers))
+                    else:
+                        push((stmt.body, scope, func, handlers))  # type: ignore[attr-defined]
+                        orelse = getattr(stmt, "orelse", None)
+                        if orelse:
+                            push((orelse, scope, func, handlers))
+                elif kind is ast.Assign:
                     for target in stmt.targets:  # type: ignore[attr-defined]
                         if type(target) is ast.Name:
-                            names.bound.add(target.id)
+                            bound.add(target.id)
                         else:
-                            _bind_targets(target, names.bound)
+                            _bind_targets(target, bound)
                     if (
                         self._typed
                         and len(stmt.targets) == 1  # type: ignore[attr-defined]
@@ -237,12 +239,15 @@ class FileVisitor:
                         if key:
                             self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
                 elif kind is ast.AnnAssign:
-                    _bind_targets(stmt.target, names.bound)  # type: ignore[attr-defined]
+                    _bind_targets(stmt.target, bound)  # type: ignore[attr-defined]
                     key = dotted(stmt.target)  # type: ignore[attr-defined]
                     if key:
                         self._bindings.append((key, stmt.annotation))  # type: ignore[attr-defined]
                         if stmt.value is not None:  # type: ignore[attr-defined]
                             self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
+        # the stack visits siblings out of order; classes must come in source
+        # order so a subclass sees its base's verdict
+        self._class_nodes.sort(key=lambda pair: pair[0].lineno)
 
     def _note_exports(self, node: ast.Import | ast.ImportFrom) -> None:
         # Only class-like names: a base class re-exported by a package is what
@@ -540,30 +545,40 @@ class FileVisitor:
         if not spawn_lines and not match_lines:
             return
         candidates = sorted(spawn_lines | match_lines)
-        for stmt, scope, func, handlers in self._stmts:
-            # cheap test on the whole statement's lines before finding its header
-            low = stmt.lineno
-            decorators = getattr(stmt, "decorator_list", None)
-            if decorators:
-                low = min(low, *(d.lineno for d in decorators))
-            i = bisect_left(candidates, low)
-            if i == len(candidates) or candidates[i] > (stmt.end_lineno or low):
-                continue
-            exprs, first, last = _header(stmt)
-            if first is None:
-                continue
-            span = range(first, last + 1)
-            spawn = any(line in spawn_lines for line in span)
-            caught = {h.name for h in handlers if h.name}
-            match = bool(caught) and any(line in match_lines for line in span)
-            if not spawn and not match:
-                continue
-            for expr in exprs:
-                for node, parents in _walk_with_parents(expr):
-                    if spawn and isinstance(node, ast.Call):
-                        self._spawn(node, parents, stmt, scope, func)
-                    if match:
-                        self._message_match(node, caught, scope)
+        for body, scope, func, handlers in self._bodies:
+            if not _touches(candidates, _first_line(body[0]), body[-1].end_lineno):
+                continue  # no candidate line anywhere in this statement list
+            for stmt in body:
+                if _touches(candidates, _first_line(stmt), stmt.end_lineno):
+                    self._expressions(
+                        stmt, scope, func, handlers, spawn_lines, match_lines
+                    )
+
+    def _expressions(
+        self,
+        stmt: ast.stmt,
+        scope: str,
+        func: ast.AST | None,
+        handlers: tuple[ast.ExceptHandler, ...],
+        spawn_lines: set[int],
+        match_lines: set[int],
+    ) -> None:
+        """Spawn calls and message matches in one statement's own expressions."""
+        exprs, first, last = _header(stmt)
+        if first is None:
+            return
+        span = range(first, last + 1)
+        spawn = any(line in spawn_lines for line in span)
+        caught = {h.name for h in handlers if h.name}
+        match = bool(caught) and any(line in match_lines for line in span)
+        if not spawn and not match:
+            return
+        for expr in exprs:
+            for node, parents in _walk_with_parents(expr):
+                if spawn and isinstance(node, ast.Call):
+                    self._spawn(node, parents, stmt, scope, func)
+                if match:
+                    self._message_match(node, caught, scope)
 
     def _spawn_lines(self) -> set[int]:
         text = self.src.text
@@ -839,6 +854,20 @@ def _match_line_numbers(pattern: re.Pattern[str], text: str) -> set[int]:
         pos = match.start()
         lines.add(line)
     return lines
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    """A statement's first line, decorators included."""
+    decorators = getattr(stmt, "decorator_list", None)
+    if decorators:
+        return min(stmt.lineno, *(d.lineno for d in decorators))
+    return stmt.lineno
+
+
+def _touches(candidates: list[int], first: int, last: int | None) -> bool:
+    """Whether a sorted list of line numbers has one in `first..last`."""
+    i = bisect_left(candidates, first)
+    return i < len(candidates) and candidates[i] <= (last or first)
 
 
 def _header(stmt: ast.stmt) -> tuple[list[ast.AST], int | None, int]:
