@@ -858,7 +858,7 @@ def _match_line_numbers(pattern: re.Pattern[str], text: str) -> set[int]:
 
 def _first_line(stmt: ast.stmt) -> int:
     """A statement's first line, decorators included."""
-    decorators = getattr(stmt, "decorator_list", None)
+    decorators: list[ast.expr] | None = getattr(stmt, "decorator_list", None)
     if decorators:
         return min(stmt.lineno, *(d.lineno for d in decorators))
     return stmt.lineno
