@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -164,7 +165,7 @@ class TestStatus:
                 [*git, "commit", "-qm", "x", "--date", stamp],
                 cwd=project,
                 check=True,
-                env={"GIT_COMMITTER_DATE": stamp, "PATH": "/usr/bin:/bin"},
+                env={**os.environ, "GIT_COMMITTER_DATE": stamp},
             )
         data = json.loads(
             run("status", "--format", "json", "--history", "2", cwd=project).stdout
