@@ -301,6 +301,24 @@ class TestRaiseUnchained:
         source = f"{head}        {body}\n"
         assert sites(source) == expected
 
+    def test_lower_case_class_aliases_count(self) -> None:
+        """An imported or module-level aliased name is a class; a local is not."""
+        assert sites("""
+            import socket
+            from os import error as os_error
+            error = socket.error
+            def f():
+                try:
+                    g()
+                except KeyError:
+                    raise error
+                except IndexError:
+                    raise os_error
+                except ValueError:
+                    exc = make()
+                    raise exc
+        """) == [(8, "raise-unchained", U), (10, "raise-unchained", U)]
+
     def test_without_as_and_not_in_nested_function(self) -> None:
         """A handler without `as` counts; a raise in a nested def does not."""
         assert sites("""

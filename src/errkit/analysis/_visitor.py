@@ -141,6 +141,8 @@ class FileVisitor:
         self._handlers: list[tuple[ast.ExceptHandler, str]] = []
         self._bindings: list[tuple[str, ast.expr]] = []  # receiver -> value/annotation
         self._task_groups: set[str] = set()
+        self._module_aliases: set[str] = set()  # `error = socket.error` at top level
+        self._aliases_cache: set[str] | None = None
         self._executors: set[str] = set()
 
     def run(self) -> None:
@@ -228,6 +230,8 @@ class FileVisitor:
                     for target in stmt.targets:  # type: ignore[attr-defined]
                         if type(target) is ast.Name:
                             bound.add(target.id)
+                            if body is top and type(stmt.value) is ast.Attribute:  # type: ignore[attr-defined]
+                                self._module_aliases.add(target.id)
                         else:
                             _bind_targets(target, bound)
                     if (
@@ -414,7 +418,7 @@ class FileVisitor:
                         self._adhoc_code(exc, coded, node)
             if handlers and node.cause is None:
                 caught = {h.name for h in handlers if h.name}
-                if _is_new_exception(exc, caught):
+                if _is_new_exception(exc, caught, self._class_aliases()):
                     handler = handlers[-1]
                     self._add(
                         K.RAISE_UNCHAINED,
@@ -425,6 +429,12 @@ class FileVisitor:
                         scope,
                         span,
                     )
+
+    def _class_aliases(self) -> set[str]:
+        """Lower-case names that stand for classes: imports and module aliases."""
+        if self._aliases_cache is None:
+            self._aliases_cache = {*self.names.aliases, *self._module_aliases}
+        return self._aliases_cache
 
     def _errkit_type(self, callee: ast.expr) -> str | None:
         """The errkit coded type raised (`ValidationError`, `coded`), or None."""
@@ -940,15 +950,24 @@ def _maybe_in_tree(qual: str) -> bool:
     return head not in ("builtins", "errkit") and head not in _STDLIB
 
 
-def _is_new_exception(exc: ast.expr, caught: set[str]) -> bool:
-    """A class called or named (`X(...)`, `pkg.X(...)`, `X`), not a re-raise."""
+def _is_new_exception(
+    exc: ast.expr, caught: set[str], classes: set[str] | frozenset[str] = frozenset()
+) -> bool:
+    """A class called or named (`X(...)`, `pkg.X(...)`, `X`), not a re-raise.
+
+    A bare name is taken for a class when it is capitalised (PEP 8) or is in
+    `classes`: names imported or aliased at module level (`error =
+    socket.error`), which are classes when raised; a lower-case local holds
+    an exception object built earlier, which is not a new exception.
+    """
     if isinstance(exc, ast.Call):
         func = exc.func
         if isinstance(func, ast.Attribute) and func.attr == "with_traceback":
             return False
         return isinstance(func, ast.Name | ast.Attribute)
     if isinstance(exc, ast.Name):
-        return exc.id not in caught and exc.id[:1].isupper()
+        name = exc.id
+        return name not in caught and (name[:1].isupper() or name in classes)
     if isinstance(exc, ast.Attribute):
         return exc.attr[:1].isupper()
     return False

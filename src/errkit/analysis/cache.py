@@ -29,7 +29,7 @@ __all__ = ["SCHEMA", "ScanCache", "cache_key", "digest"]
 log = logging.getLogger("errkit.analysis")
 
 #: Bumped whenever the scanner's results change shape or meaning.
-SCHEMA = "scan-8"
+SCHEMA = "scan-9"
 
 _Stat = tuple[int, int, str]  # mtime_ns, size, digest
 
