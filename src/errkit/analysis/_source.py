@@ -13,8 +13,6 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from dataclasses import dataclass
-
 from errkit.analysis.sites import Skipped, SkipReason
 
 __all__ = ["ParsedSource", "SkipFile", "parse_source"]
@@ -30,14 +28,23 @@ class SkipFile(Exception):
         self.skipped = skipped
 
 
-@dataclass(frozen=True, slots=True)
 class ParsedSource:
-    """A decoded, parsed file: its tree, its text split in lines, its encoding."""
+    """A decoded, parsed file: its tree, its text, its lines, its encoding."""
 
-    tree: ast.Module
-    text: str  # line endings normalised to "\n"
-    lines: list[str]
-    encoding: str
+    __slots__ = ("tree", "text", "encoding", "_lines")
+
+    def __init__(self, tree: ast.Module, text: str, encoding: str) -> None:
+        self.tree = tree
+        self.text = text  # line endings normalised to "\n"
+        self.encoding = encoding
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The text split in lines, made on first use (most files never need it)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
 
 def count_lines(text: str) -> int:
@@ -108,4 +115,4 @@ def parse_source(data: bytes, path: str) -> ParsedSource:
             Skipped(SkipReason.TOO_COMPLEX, type(exc).__name__, detail, None)
         ) from None
 
-    return ParsedSource(tree, text, text.split("\n"), encoding)
+    return ParsedSource(tree, text, encoding)

@@ -608,6 +608,11 @@ class FileVisitor:
 
     def _match_lines(self) -> set[int]:
         """Lines inside named handlers that mention `str(e)`, `e.args`, ..."""
+        text = self.src.text
+        if not any(h.name for h, _ in self._handlers) or not (
+            "str(" in text or "repr(" in text or ".args" in text or ".message" in text
+        ):
+            return set()
         lines = self.src.lines
         found: set[int] = set()
         for handler, _ in self._handlers:
