@@ -35,8 +35,9 @@ def main() -> None:
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     lint = subprocess.run(
-        [str(bin_dir / "ruff"), "check", "--no-cache", "--select", "TRY002,B904,BLE001,S110",
-         "--output-format", "json", "--exit-zero", str(tree)],
+        [str(bin_dir / "ruff"), "check", "--no-cache", "--select",
+         "TRY002,B904,BLE001,S110", "--output-format", "json", "--exit-zero",
+         str(tree)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     errkit: dict[str, set[tuple[str, int]]] = defaultdict(set)
