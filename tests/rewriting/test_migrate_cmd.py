@@ -110,7 +110,10 @@ class TestMigrateCommand:
         (project / "stock" / "bad.py").write_text("print 'x'\n", encoding="utf-8")
         result = errkit(project, "--apply")
         assert result.returncode == 3
-        assert "bad.py:1 [unparsable] SyntaxError" in result.stderr
+        assert (
+            "stock/bad.py:1: skipped (syntax-error): SyntaxError: Missing parentheses"
+            " in call to 'print'. Did you mean print(...)?\n" in result.stderr
+        )
         assert (project / "stock" / "bad.py").read_text("utf-8") == "print 'x'\n"
 
     def test_old_libcst_refused(
@@ -123,3 +126,68 @@ class TestMigrateCommand:
         assert result.exit_code == 2
         assert "libcst must be >= 1.9.0" in result.output
         assert "found '1.0.1'" in result.output
+
+
+class TestMigrateConfig:
+    @pytest.mark.parametrize(
+        "span", ["[200, 100]", "[-5, 10]"], ids=["reversed", "negative"]
+    )
+    def test_bad_range_is_a_config_error(self, project: Path, span: str) -> None:
+        """A bad module range gives the one-line config error of every command, exit 2."""
+        config = CONFIG.replace("[100, 199]", span)
+        (project / "pyproject.toml").write_text(config, encoding="utf-8")
+        result = errkit(project, ".")
+        assert (result.returncode, result.stdout) == (2, "")
+        assert result.stderr == (
+            "errkit: error: pyproject.toml: tool.errkit.modules.stock.range must be"
+            f" [first, last] with 0 <= first <= last, got {span}\n"
+        )
+        assert (project / "stock" / "take.py").read_text("utf-8") == SOURCE
+
+    def test_same_message_as_scan(self, project: Path) -> None:
+        """migrate and scan print the same error for the same bad config."""
+        config = CONFIG.replace("[100, 199]", "[200, 100]")
+        (project / "pyproject.toml").write_text(config, encoding="utf-8")
+        scan = subprocess.run(
+            [*ERRKIT, "scan", "."], cwd=project, capture_output=True, text=True
+        )
+        assert errkit(project, ".").stderr == scan.stderr
+
+
+class TestMigrateScope:
+    def test_files_outside_modules_are_out_of_scope(self, project: Path) -> None:
+        """Files no module owns are counted, not skipped: exit 1 (changes), not 3."""
+        (project / "setup.py").write_text("raise ValueError('x')\n", "utf-8")
+        (project / "docs").mkdir()
+        (project / "docs" / "conf.py").write_text("project = 'x'\n", "utf-8")
+        result = errkit(project, ".")
+        assert result.returncode == 1
+        assert "skipped (" not in result.stderr
+        assert result.stderr.endswith(
+            "would rewrite 1 files (3 sites: raise-generic 2, raise-unchained 1);"
+            " 0 skipped, 0 unchanged, 2 not in any module\n"
+        )
+
+    @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+    def test_apply_outside_git_warns_once(self, project: Path) -> None:
+        """--apply outside a git work tree says so in one stderr line and writes."""
+        result = errkit(project, "--apply")
+        warnings = [
+            line for line in result.stderr.splitlines() if "git work tree" in line
+        ]
+        assert warnings == [
+            f"errkit migrate: warning: {project.resolve()} is not in a git work tree,"
+            " so this rewrite cannot be undone with git"
+        ]
+        assert result.returncode == 0
+        assert "errkit.ValidationError" in (project / "stock" / "take.py").read_text()
+
+    @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+    def test_apply_inside_git_does_not_warn(self, project: Path) -> None:
+        """A committed git work tree gets no warning."""
+        git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+        subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+        subprocess.run([*git, "add", "."], cwd=project, check=True)
+        subprocess.run([*git, "commit", "-qm", "base"], cwd=project, check=True)
+        result = errkit(project, "--apply")
+        assert (result.returncode, "git work tree" in result.stderr) == (0, False)

@@ -166,11 +166,11 @@ class TestBR21BadFiles:
             if o.status is Status.SKIPPED  # type: ignore[attr-defined]
         }
         assert skipped == {
-            "py2_only.py": (SkipWhy.UNPARSABLE, "SyntaxError"),
-            "notes.py": (SkipWhy.UNPARSABLE, "SyntaxError"),
-            "tabs.py": (SkipWhy.UNPARSABLE, "TabError"),
-            "nul.py": (SkipWhy.UNPARSABLE, "SyntaxError"),
-            "deep.py": (SkipWhy.UNPARSABLE, "MemoryError"),
+            "py2_only.py": (SkipWhy.SYNTAX_ERROR, "SyntaxError"),
+            "notes.py": (SkipWhy.SYNTAX_ERROR, "SyntaxError"),
+            "tabs.py": (SkipWhy.SYNTAX_ERROR, "TabError"),
+            "nul.py": (SkipWhy.SYNTAX_ERROR, "SyntaxError"),
+            "deep.py": (SkipWhy.TOO_COMPLEX, "MemoryError"),
         }
 
     def test_skipped_files_untouched(self, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Exit status: 0 nothing to change (or everything written), 1 `--diff` found changes
 to make, 2 usage, config or safety refusal (old libcst, dirty files), 3 some files
-were skipped (reported on stderr) and left untouched.
+could not be read or parsed (reported on stderr, like `errkit scan` does) and were
+left untouched. Files no module owns are out of scope: counted, never an error.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import click
 from errkit.rewriting.kinds import KIND_NAMES, REWRITE_KINDS, parse_kinds
 
 EXIT_CHANGES = 1
-EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 
 
@@ -75,32 +75,41 @@ def migrate_command(
     jobs: int | None,
 ) -> None:
     """Rewrite MODULE names or PATHs onto errkit without changing behaviour."""
+    from errkit.cli.app import fail, load_target
     from errkit.rewriting import (
         ConfigError,
         LibcstVersionError,
         MigrateOptions,
         Status,
         dirty_files,
-        find_config,
         iter_diff_lines,
         load_migrate_config,
         migrate,
+        migrate_config,
         python_files,
         require_libcst,
         scanner_view,
         write_atomic,
         write_codes,
     )
+    from errkit.rewriting.safety import outside_git
 
     try:
         require_libcst()
-        config_file = config_path or find_config(
-            Path(targets[0]) if targets and Path(targets[0]).exists() else Path.cwd()
-        )
-        config = load_migrate_config(config_file)
-    except (LibcstVersionError, ConfigError) as exc:
-        click.echo(f"errkit migrate: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    except LibcstVersionError as exc:
+        fail(str(exc))
+    try:
+        if config_path is not None:
+            config = load_migrate_config(config_path)
+        else:
+            start = targets[0] if targets and Path(targets[0]).exists() else "."
+            tool, _ = load_target(start)  # a bad config exits 2 here
+            if tool.source is None:
+                fail(f"no [tool.errkit] config found at or above {start!r}")
+            config = migrate_config(tool, Path(tool.source))
+    except ConfigError as exc:
+        fail(str(exc))
+    config_file = config.path
 
     roots: list[Path] = []
     for target in targets or tuple(m.name for m in config.modules):
@@ -110,17 +119,14 @@ def migrate_command(
         elif Path(target).exists():
             roots.append(Path(target))
         else:
-            click.echo(
-                f"errkit migrate: target must be a module in {config_file} or an "
-                f"existing path; got {target!r}",
-                err=True,
+            fail(
+                f"target must be a module in {config_file} or an existing path; "
+                f"got {target!r}"
             )
-            sys.exit(EXIT_USAGE)
-    exclude = _exclude(config_file)
-    files = python_files(roots, config_file.parent, exclude)
+    files = python_files(roots, config_file.parent, config.exclude)
     options = MigrateOptions(kinds=parse_kinds(only, skip), jobs=jobs)
     try:
-        sites, taken = scanner_view(config_file.parent, jobs)
+        sites, taken = scanner_view(config_file.parent, jobs, config.tool)
         options = replace(options, sites=sites, taken=taken)
     except Exception as exc:  # noqa: BLE001 - the planner's own rules still work
         click.echo(
@@ -132,19 +138,22 @@ def migrate_command(
 
     changed = run.by_status(Status.CHANGED)
     skipped = run.by_status(Status.SKIPPED)
+    touched = [Path(o.path) for o in changed]
+    if run.allocations:
+        touched.append(config_file)
     if mode == "apply" and not allow_dirty:
-        touched = [Path(o.path) for o in changed]
-        if run.allocations:
-            touched.append(config_file)
         dirty = dirty_files(touched)
         if dirty:
-            click.echo(
-                "errkit migrate: files to rewrite must have no uncommitted changes;"
-                f" {len(dirty)} do: {', '.join(dirty[:5])} (commit them or pass"
-                " --allow-dirty)",
-                err=True,
+            fail(
+                "files to rewrite must have no uncommitted changes;"
+                f" {len(dirty)} do: {', '.join(_shown(p) for p in dirty[:5])}"
+                " (commit them or pass --allow-dirty)"
             )
-            sys.exit(EXIT_USAGE)
+    if mode == "apply" and touched and outside_git(touched):
+        _note(
+            f"errkit migrate: warning: {config_file.parent.resolve()} is not in a "
+            "git work tree, so this rewrite cannot be undone with git\n"
+        )
 
     if mode == "diff":
         for outcome in changed:
@@ -156,14 +165,15 @@ def migrate_command(
         write_codes(config_file, run.allocations)
 
     for outcome in skipped:
+        # The shape and tags of `errkit scan`'s skipped-file lines.
         where = f":{outcome.line}" if outcome.line else ""
-        error = f" {outcome.error}: {outcome.detail}" if outcome.error else ""
         why = outcome.why.value if outcome.why else "skipped"
-        _note(f"skipped {outcome.path}{where} [{why}]{error}\n")
+        error = f": {outcome.error}: {outcome.detail}" if outcome.error else ""
+        _note(f"{_shown(outcome.path)}{where}: skipped ({why}){error}\n")
     for outcome in run.outcomes:
         for declined in outcome.declined:
             _note(
-                f"left {outcome.path}:{declined.line}:{declined.col} "
+                f"left {_shown(outcome.path)}:{declined.line}:{declined.col} "
                 f"[{declined.kind.value}] {declined.reason}\n"
             )
     counts = run.rewritten()
@@ -172,7 +182,8 @@ def migrate_command(
     _note(
         f"{verb} {len(changed)} files ({sum(counts.values())} sites"
         f"{': ' + kinds if kinds else ''}); {len(skipped)} skipped, "
-        f"{len(run.by_status(Status.UNCHANGED))} unchanged\n"
+        f"{len(run.by_status(Status.UNCHANGED))} unchanged, "
+        f"{len(run.by_status(Status.NOT_IN_MODULE))} not in any module\n"
     )
     if skipped:
         sys.exit(EXIT_SKIPPED)
@@ -184,16 +195,12 @@ def _note(text: str) -> None:
     click.echo(text, err=True, nl=False)
 
 
-def _exclude(config_file: Path) -> tuple[str, ...]:
-    import tomllib
+def _shown(path: str) -> str:
+    """`path` relative to the working folder when it is below it, else as given."""
+    import os
 
-    document = tomllib.loads(config_file.read_text("utf-8"))
-    section = (
-        document.get("tool", {}).get("errkit", {})
-        if config_file.name == "pyproject.toml"
-        else document
-    )
-    return tuple(section.get("exclude", ()))
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
 migrate_command.help = "\n\n".join(

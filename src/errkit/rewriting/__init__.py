@@ -14,6 +14,7 @@ from errkit.rewriting.config_codes import (
     ModuleSpec,
     find_config,
     load_migrate_config,
+    migrate_config,
     write_codes,
 )
 from errkit.rewriting.engine import (
@@ -58,6 +59,7 @@ __all__ = [
     "iter_diff_lines",
     "load_migrate_config",
     "migrate",
+    "migrate_config",
     "plan_source",
     "python_files",
     "require_libcst",

@@ -1,14 +1,17 @@
 """The parts of the toolkit config migration needs, and writing codes back to it.
 
-Reading uses `tomllib`: module paths and ranges, and the codes already allocated.
-Writing uses `tomlkit`, which edits the document in place, so the user's comments,
-key order and spacing in `pyproject.toml` survive. Allocations go to
+Reading goes through the analysis layer's loader (`errkit.analysis.config`), which
+validates the whole table through the core registry loader: a bad range is the
+same `ConfigError` naming file, key and value for `migrate` as for every other
+command, and there is one config reader. This module only adapts the result
+(absolute module folders, each module's range and known codes). Writing uses
+`tomlkit`, which edits the document in place, so the user's comments, key order
+and spacing in `pyproject.toml` survive. Allocations go to
 `[tool.errkit.codes.<module>]` (top-level `[codes.<module>]` in an `errkit.toml`).
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,11 +19,23 @@ from typing import Any
 
 import tomlkit
 
+from errkit.analysis.config import (
+    ConfigError,
+    ToolConfig,
+    find_config_file,
+    load_config,
+)
 from errkit.rewriting.files import write_atomic
 
-
-class ConfigError(ValueError):
-    """The toolkit config is missing or says something migration cannot use."""
+__all__ = [
+    "ConfigError",
+    "MigrateConfig",
+    "ModuleSpec",
+    "find_config",
+    "load_migrate_config",
+    "migrate_config",
+    "write_codes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +56,11 @@ class ModuleSpec:
 
 @dataclass(frozen=True, slots=True)
 class MigrateConfig:
-    """The config file and the modules it declares."""
+    """The config file, the modules it declares, and the validated tool config."""
 
     path: Path
     modules: tuple[ModuleSpec, ...]
+    tool: ToolConfig | None = None
 
     def module_for(self, path: Path) -> ModuleSpec | None:
         """The module owning `path`; the deepest folder wins."""
@@ -56,46 +72,62 @@ class MigrateConfig:
     def module_named(self, name: str) -> ModuleSpec | None:
         return next((m for m in self.modules if m.name == name), None)
 
+    @property
+    def exclude(self) -> tuple[str, ...]:
+        """The config's own `exclude` globs (relative to the config's folder)."""
+        return self.tool.exclude if self.tool is not None else ()
+
 
 def find_config(start: Path) -> Path:
-    """The nearest `pyproject.toml` with `[tool.errkit]`, or `errkit.toml`."""
+    """The nearest `pyproject.toml` with `[tool.errkit]`, or `errkit.toml`.
+
+    Raises ConfigError when there is none at or above `start`.
+    """
     folder = start.resolve()
     if folder.is_file():
         folder = folder.parent
     for candidate in (folder, *folder.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "errkit" in _load(pyproject).get("tool", {}):
-            return pyproject
-        if (candidate / "errkit.toml").is_file():
-            return candidate / "errkit.toml"
+        found = find_config_file(candidate)
+        if found is not None:
+            return found[0]
     msg = f"no [tool.errkit] config found at or above {str(start)!r}"
-    raise ConfigError(msg)
+    raise ConfigError(msg, file=str(start), key="", value=None)
 
 
 def load_migrate_config(path: Path) -> MigrateConfig:
-    """Read modules, ranges and known codes from the config file at `path`."""
-    section = _section(_load(path), path)
-    codes = section.get("codes", {})
+    """Read and validate the config file at `path` with the analysis loader.
+
+    Raises ConfigError (file, key, value) for anything the loader rejects, and
+    when `path` is not the file the loader picks for its folder.
+    """
+    tool = load_config(path.parent)
+    if tool.source is None or Path(tool.source).resolve() != path.resolve():
+        msg = (
+            f"{path}: config must be the pyproject.toml with [tool.errkit] or the "
+            f"errkit.toml of its folder; that folder's config is {tool.source!r}"
+        )
+        raise ConfigError(msg, file=str(path), key="", value=tool.source)
+    return migrate_config(tool, path)
+
+
+def migrate_config(tool: ToolConfig, path: Path) -> MigrateConfig:
+    """The migration view of a validated `ToolConfig` loaded from `path`.
+
+    Every module needs a code range to allocate codes from.
+    """
+    base = Path(tool.root)
     modules = []
-    for name, spec in section.get("modules", {}).items():
-        where = f"{path}: modules.{name}"
-        span = spec.get("range")
-        if not (
-            isinstance(span, list)
-            and len(span) == 2
-            and all(isinstance(v, int) for v in span)
-        ):
-            msg = f"{where}.range must be [low, high]; got {span!r}"
-            raise ConfigError(msg)
-        known = {}
-        for code, key in codes.get(name, {}).items():
-            if not str(code).isdigit():
-                msg = f"{path}: codes.{name} keys must be integers; got {code!r}"
-                raise ConfigError(msg)
-            known[int(code)] = str(key)
-        paths = tuple((path.parent / p).resolve() for p in spec.get("paths", [name]))
-        modules.append(ModuleSpec(name, paths, span[0], span[1], known))
-    return MigrateConfig(path=path, modules=tuple(modules))
+    prefix = "tool.errkit." if path.name == "pyproject.toml" else ""
+    for module in tool.modules:
+        if module.range is None:
+            key = f"{prefix}modules.{module.name}.range"
+            msg = f"{path}: {key} must be set for errkit migrate to allocate codes"
+            raise ConfigError(msg, file=str(path), key=key, value=None)
+        paths = tuple((base / p).resolve() for p in module.paths)
+        low, high = module.range
+        known = dict(tool.codes.get(module.name, {}))
+        modules.append(ModuleSpec(module.name, paths, low, high, known))
+    return MigrateConfig(path=path, modules=tuple(modules), tool=tool)
 
 
 def write_codes(path: Path, allocations: Mapping[str, Mapping[int, str]]) -> None:
@@ -118,21 +150,3 @@ def write_codes(path: Path, allocations: Mapping[str, Mapping[int, str]]) -> Non
         for code in sorted(new):
             table[str(code)] = new[code]
     write_atomic(path, tomlkit.dumps(document).encode("utf-8"))
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{path}: not valid TOML ({exc})"
-        raise ConfigError(msg) from exc
-
-
-def _section(document: dict[str, Any], path: Path) -> dict[str, Any]:
-    if path.name == "pyproject.toml":
-        section = document.get("tool", {}).get("errkit")
-        if not isinstance(section, dict):
-            msg = f"{path}: no [tool.errkit] table"
-            raise ConfigError(msg)
-        return section
-    return document

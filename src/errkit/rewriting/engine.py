@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting.codes import CodeAllocator
@@ -41,6 +41,9 @@ from errkit.rewriting.targets import (
     RaiseEdit,
     SpawnEdit,
 )
+
+if TYPE_CHECKING:
+    from errkit.analysis.config import ToolConfig
 
 log = logging.getLogger("errkit.rewriting")
 
@@ -133,9 +136,7 @@ def migrate(
     for path in files:
         spec = config.module_for(path)
         if spec is None:
-            run.outcomes.append(
-                FileOutcome(str(path), Status.SKIPPED, why=SkipWhy.NO_MODULE)
-            )
+            run.outcomes.append(FileOutcome(str(path), Status.NOT_IN_MODULE))
             continue
         sites: tuple[Site, ...] | None = None
         if options.sites is not None:
@@ -200,17 +201,18 @@ def _run(
 
 
 def scanner_view(
-    root: Path, jobs: int | None = None
+    root: Path, jobs: int | None = None, tool: ToolConfig | None = None
 ) -> tuple[dict[str, tuple[Site, ...] | None], dict[str, frozenset[int]]]:
     """The scanner's sites per absolute path and the codes used, for `root`.
 
-    Uses the analysis layer's own config reading and scanner, without its cache so
-    a `--diff` run writes nothing.
+    Uses the analysis layer's own config (`tool`, else loaded from `root`) and
+    scanner, without its cache so a `--diff` run writes nothing.
     """
     from errkit.analysis.config import load_config
     from errkit.analysis.scanner import scan_tree
 
-    tool = load_config(root)
+    if tool is None:
+        tool = load_config(root)
     sites: dict[str, tuple[Site, ...] | None] = {}
     taken: dict[str, set[int]] = {}
     for scan in scan_tree(root, tool, jobs=jobs, cache=False):
@@ -335,9 +337,30 @@ def rewrite_source(
 # --- workers: each returns a value for every file, never raises ------------------------
 
 
+def parse_failure(exc: BaseException) -> SkipWhy:
+    """The scanner's tag for a parser failure, or `UNPARSABLE` for libcst's own.
+
+    The same file gets the same tag from `errkit scan` and `errkit migrate`.
+    """
+    if isinstance(exc, UnicodeError) or (
+        isinstance(exc, SyntaxError) and "encoding" in str(exc)
+    ):
+        return SkipWhy.UNDECODABLE
+    if isinstance(exc, (SyntaxError, ValueError)) and type(exc).__module__ in (
+        "builtins",
+        "exceptions",
+    ):
+        return SkipWhy.SYNTAX_ERROR
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return SkipWhy.TOO_COMPLEX
+    return SkipWhy.UNPARSABLE
+
+
 def _failure(
     path: str, why: SkipWhy, exc: BaseException, module: str | None = None
 ) -> FileOutcome:
+    if why is SkipWhy.UNPARSABLE:
+        why = parse_failure(exc)
     line = getattr(exc, "lineno", None)
     if line is None:
         line = getattr(getattr(exc, "raw_line", None), "__int__", lambda: None)()
@@ -347,9 +370,17 @@ def _failure(
         module=module,
         why=why,
         error=type(exc).__name__,
-        detail=str(exc).splitlines()[0] if str(exc) else "",
+        detail=_message(exc),
         line=line if isinstance(line, int) else None,
     )
+
+
+def _message(exc: BaseException) -> str:
+    """The first line of `exc`'s message; a SyntaxError's without its location."""
+    if isinstance(exc, SyntaxError) and exc.msg:
+        return exc.msg
+    text = str(exc)
+    return text.splitlines()[0] if text else ""
 
 
 def _crashed(path: str) -> FileOutcome:

@@ -18,18 +18,23 @@ class Status(str, enum.Enum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
+    #: No configured module owns the file: out of migrate's scope, not a failure.
+    NOT_IN_MODULE = "not-in-module"
 
 
 class SkipWhy(str, enum.Enum):
     """Why a file was left untouched. A fact about the file, not an errkit error."""
 
+    # The first four are the scanner's tags (`SkipReason`), for the same failures.
     UNREADABLE = "unreadable"  # OSError while reading
-    UNPARSABLE = "unparsable"  # ast or libcst failed, of any exception class
+    UNDECODABLE = "undecodable"  # bad coding cookie or bytes
+    SYNTAX_ERROR = "syntax-error"  # SyntaxError, TabError, NUL byte
+    TOO_COMPLEX = "too-complex"  # MemoryError / RecursionError in the parser
+    UNPARSABLE = "unparsable"  # libcst failed where `ast` did not, any exception class
     ROUND_TRIP = "round-trip"  # libcst does not print the file back byte for byte
     UNENCODABLE = "unencodable"  # the rewrite cannot be saved in the file's encoding
     BROKEN_OUTPUT = "broken-output"  # the rewritten text no longer parses
     MISMATCH = "mismatch"  # ast and libcst disagree on the nodes to edit
-    NO_MODULE = "no-module"  # no configured module owns the file
     CHANGED_ON_DISK = "changed-on-disk"  # the file changed between plan and rewrite
     WORKER_CRASHED = "worker-crashed"  # the process handling the file died
 

@@ -86,6 +86,21 @@ def dirty_files(paths: Iterable[Path]) -> list[str]:
     return sorted(dirty)
 
 
+def outside_git(paths: Iterable[Path]) -> bool:
+    """Whether any of `paths` lies outside every git work tree (or git is missing).
+
+    Such a file cannot be restored with `git checkout` after it is rewritten.
+    """
+    roots: dict[Path, bool] = {}
+    for path in paths:
+        folder = path.resolve().parent
+        if folder not in roots:
+            roots[folder] = _work_tree(folder) is None
+        if roots[folder]:
+            return True
+    return False
+
+
 def _work_tree(folder: Path) -> Path | None:
     try:
         result = subprocess.run(
