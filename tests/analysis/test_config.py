@@ -60,6 +60,44 @@ class TestLoad:
         assert load_config(tmp_path) == ToolConfig(root=str(tmp_path))
 
 
+class TestErrkitTomlWithToolTable:
+    TOML = (
+        '[tool.errkit]\nnamespace = "b"\ncolour = "red"\n\n'
+        '[tool.errkit.modules.pkg]\npaths = ["pkg"]\nrange = [100, 199]\n\n'
+        "[tool.errkit.alerts]\nerror_rate_warning = 2.0\n"
+    )
+
+    def test_tool_errkit_prefix_is_read(self, tmp_path: Path) -> None:
+        """An errkit.toml written as `[tool.errkit]` loads its modules like a bare one."""
+        (tmp_path / "errkit.toml").write_text(self.TOML)
+        config = load_config(tmp_path)
+        assert (config.namespace, [(m.name, m.range) for m in config.modules]) == (
+            "b",
+            [("pkg", (100, 199))],
+        )
+
+    def test_ignored_keys_are_logged_once_each(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Unknown keys are warnings on the errkit logger, with their full key name."""
+        (tmp_path / "errkit.toml").write_text('stray = 1\n' + self.TOML)
+        with caplog.at_level("WARNING", logger="errkit"):
+            load_config(tmp_path)
+        toml = tmp_path / "errkit.toml"
+        assert [(r.name, r.getMessage()) for r in caplog.records] == [
+            ("errkit.analysis", f"{toml}: key stray outside [tool.errkit] is ignored"),
+            ("errkit.analysis", f"{toml}: unknown key tool.errkit.colour is ignored"),
+        ]
+
+    def test_alerts_and_baseline_are_known_keys(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """`alerts` (read by analysis.alerts) and `baseline` log nothing."""
+        with caplog.at_level("WARNING", logger="errkit"):
+            parse_config({"alerts": {"error_rate_warning": 1.0}, "baseline": "b.toml"})
+        assert caplog.records == []
+
+
 class TestModuleFor:
     def test_longest_path_wins(self, tmp_path: Path) -> None:
         """A sub-folder owned by another module belongs to that module."""

@@ -185,7 +185,10 @@ class TestInit:
         (tmp_path / "shop" / "__init__.py").write_text("")
         (tmp_path / "shop" / "cart" / "__init__.py").write_text("")
         first = run("init", ".", "--reserve", "100-199", cwd=tmp_path)
-        assert (first.returncode, first.stdout) == (0, "cart: 200-299 (shop/cart)\n")
+        assert (first.returncode, first.stdout) == (
+            0,
+            "shop: 200-299 (shop)\ncart: 300-399 (shop/cart)\n",
+        )
         again = run("init", ".", cwd=tmp_path)
         assert again.returncode == 2
         assert "use --force" in again.stderr

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import logging
 import re
 import tomllib
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,6 +25,8 @@ from errkit.core._exceptions import ConfigError, RegistryError
 
 if TYPE_CHECKING:
     from errkit.core._registry import Registry
+
+log = logging.getLogger("errkit.analysis")
 
 __all__ = [
     "DEFAULT_EXCLUDES",
@@ -213,10 +215,32 @@ def load_config(root: str | Path) -> ToolConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         msg = f"{path}: cannot read TOML: {exc}"
         raise ConfigError(msg, file=str(path), key="", value=None) from exc
-    table = data["tool"]["errkit"] if is_pyproject else data
-    prefix = "tool.errkit." if is_pyproject else ""
+    table, prefix = _errkit_table(data, is_pyproject, str(path))
 
     return parse_config(table, file=str(path), root=str(root), prefix=prefix)
+
+
+def _errkit_table(
+    data: dict[str, Any], is_pyproject: bool, file: str
+) -> tuple[Any, str]:
+    """The errkit table of a parsed file and the prefix of its key names.
+
+    An `errkit.toml` may hold the keys at its top level or, as a copy of the
+    pyproject table would, under `[tool.errkit]`; both read the same. Keys
+    outside the table used are logged as ignored, never dropped silently.
+    """
+    if is_pyproject:
+        return data["tool"]["errkit"], "tool.errkit."
+    tool = data.get("tool")
+    if not (isinstance(tool, Mapping) and "errkit" in tool):
+        return data, ""
+    for key in data:
+        if key != "tool":
+            log.warning("%s: key %s outside [tool.errkit] is ignored", file, key)
+    for key in tool:
+        if key != "errkit":
+            log.warning("%s: table tool.%s is ignored", file, key)
+    return tool["errkit"], "tool.errkit."
 
 
 def parse_config(
@@ -228,9 +252,7 @@ def parse_config(
         check.fail("", table, "must be a table")
     for key in table:
         if key not in _KNOWN_KEYS:
-            warnings.warn(
-                f"{file}: unknown key {prefix}{key!s} is ignored", stacklevel=2
-            )
+            log.warning("%s: unknown key %s%s is ignored", file, prefix, key)
     namespace = table.get("namespace", "errkit")
     if not isinstance(namespace, str) or not _NAMESPACE.fullmatch(namespace):
         check.fail("namespace", namespace, "must be an identifier")

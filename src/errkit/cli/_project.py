@@ -23,6 +23,7 @@ from errkit.cli.app import (
     EXIT_USAGE,
     fail,
     load_target,
+    project_name,
     report_skipped,
     run_scan,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "fail",
     "load",
     "path_argument",
+    "project_name",
     "scan",
     "scan_options",
     "write_output",
@@ -45,7 +47,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def path_argument(func: F) -> F:
     """The optional PATH argument: the project (or a folder inside it)."""
-    return click.argument("path", default=".", type=click.Path(exists=True))(func)
+    # Not `exists=True`: `load_target` gives the wording every command shares.
+    return click.argument("path", default=".", type=click.Path())(func)
 
 
 def scan_options(func: F) -> F:

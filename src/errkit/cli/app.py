@@ -20,6 +20,7 @@ count summary go to stderr.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -71,12 +72,61 @@ def main() -> None:
     Exit codes: 0 clean, 1 findings or a failed gate, 2 usage or config error,
     3 some files were skipped (could not be read or parsed).
     """
+    _install_log_handler()
+
+
+class _StderrLog(logging.Handler):
+    """errkit's warnings as one `errkit: warning: ...` line each on stderr.
+
+    The library logs what it ignores (an unknown config key, an unreadable
+    cache); the command line shows it in its own words, once per message,
+    without a traceback or the Python source line a raw warning would show.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = f"errkit: {record.levelname.lower()}: {record.getMessage()}"
+        except (TypeError, ValueError):
+            self.handleError(record)
+            return
+        if text not in self.seen:
+            self.seen.add(text)
+            click.echo(text, err=True)
+
+
+def _install_log_handler() -> None:
+    """Route the `errkit` loggers to stderr for this run (idempotent)."""
+    logger = logging.getLogger("errkit")
+    for handler in logger.handlers:
+        if isinstance(handler, _StderrLog):
+            handler.seen.clear()
+            return
+    logger.addHandler(_StderrLog())
 
 
 def fail(message: str) -> NoReturn:
     """Stop with a usage/config error: the message on stderr, exit status 2."""
     click.echo(f"errkit: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
+
+
+def require_path(path: str, *, folder: bool = False) -> Path:
+    """`path` as a Path, or exit 2 with the one wording every command uses.
+
+    Commands take PATH as a plain string and call this (directly or through
+    `load_target`), so a missing path reads the same from all of them:
+    `errkit: error: path 'x' does not exist`.
+    """
+    target = Path(path)
+    if not target.exists():
+        fail(f"path {path!r} does not exist")
+    if folder and not target.is_dir():
+        fail(f"path {path!r} is not a folder")
+    return target
 
 
 def load_target(path: str) -> tuple[ToolConfig, Path]:
@@ -87,9 +137,7 @@ def load_target(path: str) -> tuple[ToolConfig, Path]:
     """
     from errkit.analysis.config import ConfigError, find_config_file, load_config
 
-    target = Path(path)
-    if not target.exists():
-        fail(f"path {path!r} does not exist")
+    target = require_path(path)
     start = target if target.is_dir() else target.parent
     try:
         for folder in (start, *start.resolve().parents):
@@ -118,16 +166,39 @@ def run_scan(
     return config, scans
 
 
+def skipped_line(
+    path: str, reason: str, error: str, detail: str, line: int | None = None
+) -> str:
+    """The one wording of a skipped file, for every command that skips files.
+
+    `path` is as the user should see it (`display_path`), `reason` a tag in
+    `SkipReason` spelling (`syntax-error`, `undecodable`, ... ; kebab-case for
+    a new one), `error` the exception's type name:
+    `pkg/nul.py:3: skipped (syntax-error): SyntaxError: source code cannot ...`.
+    """
+    where = f":{line}" if line else ""
+    return f"{path}{where}: skipped ({reason}): {error}: {detail}"
+
+
+def display_path(config: ToolConfig, path: str) -> str:
+    """A record path (relative to the config's folder) as seen from the cwd."""
+    return _display(_display_root("", config), path)
+
+
 def report_skipped(scans: list[FileScan], root: str) -> int:
     """List skipped files on stderr; the exit status they call for (3 or 0)."""
     skipped = [s for s in scans if s.skipped is not None]
     for scan in skipped:
         info = scan.skipped
         assert info is not None
-        where = f":{info.line}" if info.line else ""
         click.echo(
-            f"{_display(root, scan.path)}{where}: skipped ({info.reason.value}): "
-            f"{info.error}: {info.detail}",
+            skipped_line(
+                _display(root, scan.path),
+                info.reason.value,
+                info.error,
+                info.detail,
+                info.line,
+            ),
             err=True,
         )
     return EXIT_SKIPPED if skipped else EXIT_CLEAN
@@ -272,7 +343,7 @@ def status(
             samples = measure_history(path, config, history, cache=not no_cache)
         except HistoryError as exc:
             fail(f"--history {history}: {exc}")
-    project = _project_name(Path(config.root))
+    project = project_name(Path(config.root))
     report = build_status(
         scans, config, project=project, next_count=next_count, samples=samples
     )
@@ -299,7 +370,7 @@ def status(
 
 
 @main.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=click.Path())
 @click.option("--force", is_flag=True, help="Replace an existing errkit config.")
 @click.option(
     "--reserve",
@@ -311,14 +382,17 @@ def status(
 def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
     """Write a first errkit config for the packages under PATH.
 
-    Each module gets a range of 100 codes from 100 upward, skipping reserved
-    ranges. An existing config is kept unless --force.
+    One module per sub-package of a single package (plus one for the
+    package's own files), else per package; tests, docs, examples and
+    scripts are excluded. Each module gets a range of 100 codes: the block
+    holding the codes it already declares, else the next free one from 100
+    upward, skipping reserved ranges. The metrics namespace is the project
+    name. An existing config is kept unless --force.
     """
-    from errkit.analysis.bootstrap import write_config
+    from errkit.analysis.bootstrap import metrics_namespace, write_config
     from errkit.analysis.config import ConfigError
 
-    if not Path(path).is_dir():
-        fail(f"path {path!r} is not a folder")
+    require_path(path, folder=True)
     ranges = []
     for text in reserved:
         first, sep, last = text.partition("-")
@@ -326,7 +400,12 @@ def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
             fail(f"--reserve must be FIRST-LAST with FIRST <= LAST, got {text!r}")
         ranges.append((int(first), int(last)))
     try:
-        written, modules = write_config(path, force=force, reserved=ranges)
+        written, modules = write_config(
+            path,
+            force=force,
+            reserved=ranges,
+            namespace=metrics_namespace(project_name(Path(path))),
+        )
     except ConfigError as exc:
         fail(str(exc))
     for module in modules:
@@ -348,8 +427,12 @@ def _display_root(path: str, config: ToolConfig) -> str:
     return "" if rel == "." else rel
 
 
-def _project_name(root: Path) -> str:
-    """`[project].name` from the root's pyproject.toml, else the folder's name."""
+def project_name(root: Path) -> str:
+    """`[project].name` from the root's pyproject.toml, else the folder's name.
+
+    Shared by status (the report's title), catalog (its default title) and
+    init (the metrics namespace).
+    """
     import tomllib
 
     try:

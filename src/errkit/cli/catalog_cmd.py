@@ -16,7 +16,9 @@ from errkit.analysis.catalog import CatalogEntry, build_catalog, parse_code
 from errkit.analysis.catalog_format import render_explain, render_json, render_markdown
 from errkit.cli._project import (
     fail,
+    load,
     path_argument,
+    project_name,
     scan,
     scan_options,
     write_output,
@@ -44,22 +46,29 @@ def project_catalog(
     help="Write to this file instead of stdout.",
 )  # fmt: skip
 @click.option(
-    "--title", default="Error catalog", show_default=True, help="Markdown title."
-)
+    "--title", default=None,
+    help="Markdown title.  [default: '<project name> error catalog']",
+)  # fmt: skip
 @scan_options
 def catalog(
     path: str,
     fmt: str,
     output: Path | None,
-    title: str,
+    title: str | None,
     jobs: int | None,
     no_cache: bool,
 ) -> None:
-    """Every error code of PATH: meaning, category, advice, where declared and raised."""
+    """Every error code of PATH: meaning, category, advice, where declared and raised.
+
+    The Markdown title defaults to `<project> error catalog`, the project
+    named as `errkit status` names it (`[project].name`, else the folder).
+    """
     entries, modules = project_catalog(path, jobs=jobs, no_cache=no_cache)
     if fmt == "json":
         text = render_json(entries)
     else:
+        if title is None:
+            title = f"{project_name(Path(load(path).root))} error catalog"
         text = render_markdown(entries, title=title, modules=modules)
     write_output(text, output)
     click.echo(f"errkit catalog: {len(entries)} code(s)", err=True)
@@ -68,12 +77,13 @@ def catalog(
 @click.command("explain")
 @click.argument("code")
 @click.option(
-    "--path", "-p", "path", default=".", type=click.Path(exists=True),
+    "--path", "-p", "path", default=".", type=click.Path(),
     help="The project folder holding the config.", show_default=True,
 )  # fmt: skip
 @scan_options
 def explain(code: str, path: str, jobs: int | None, no_cache: bool) -> None:
     """Explain one CODE such as inventory:120, the way an error index does."""
+    load(path)  # a missing path or bad config first, worded as everywhere
     try:
         module, number = parse_code(code)
     except ValueError as exc:
