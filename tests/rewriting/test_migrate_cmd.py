@@ -149,7 +149,11 @@ class TestMigrateConfig:
         config = CONFIG.replace("[100, 199]", "[200, 100]")
         (project / "pyproject.toml").write_text(config, encoding="utf-8")
         scan = subprocess.run(
-            [*ERRKIT, "scan", "."], cwd=project, capture_output=True, text=True
+            [*ERRKIT, "scan", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert errkit(project, ".").stderr == scan.stderr
 
@@ -176,8 +180,10 @@ class TestMigrateScope:
             line for line in result.stderr.splitlines() if "git work tree" in line
         ]
         assert warnings == [
-            f"errkit migrate: warning: {project.resolve()} is not in a git work tree,"
-            " so this rewrite cannot be undone with git"
+            (
+                f"errkit: warning: {project.resolve()} is not in a git work tree,"
+                " so this rewrite cannot be undone with git"
+            )
         ]
         assert result.returncode == 0
         assert "errkit.ValidationError" in (project / "stock" / "take.py").read_text()

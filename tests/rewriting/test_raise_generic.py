@@ -26,7 +26,9 @@ class TestRaiseRewrite:
 
             def reserve(quantity):
                 if quantity <= 0:
-                    raise errkit.ValidationError("quantity must be positive", module="inventory", code=100)
+                    raise errkit.ValidationError(
+                        "quantity must be positive", module="inventory", code=100
+                    )
         """
         assert migrated(before, only=ONLY) == dedent(after)
 
@@ -121,7 +123,9 @@ class TestRaiseRewrite:
             import os
             import errkit
             raise errkit.ValidationError(
-                "quantity must be positive", module="inventory", code=100,
+                "quantity must be positive",
+                module="inventory",
+                code=100,
             )
         """
         assert migrated(before, only=ONLY) == dedent(after)
@@ -203,7 +207,7 @@ class TestRaiseRewrite:
 
 class TestLayout:
     def test_closing_bracket_on_own_line_without_comma(self, migrated: Migrate) -> None:
-        """The line break before a lone `)` stays before it, after the new keywords."""
+        """Keywords go on a new line at the arguments' indentation; `)` stays put."""
         before = """\
             import os
             raise ValueError(
@@ -214,10 +218,88 @@ class TestLayout:
             import os
             import errkit
             raise errkit.ValidationError(
-                "quantity must be positive", module="inventory", code=100
+                "quantity must be positive",
+                module="inventory", code=100
             )
         """
         assert migrated(before, only=ONLY) == dedent(after)
+
+    def test_nested_multiline_raise_keeps_its_indentation(
+        self, migrated: Migrate
+    ) -> None:
+        """A raise spread over lines in a method keeps every line's column."""
+        before = """\
+            import os
+            class Capacity:
+                def reserve(self, count):
+                    if count < 0:
+                        raise ValueError(
+                            "count must not be negative"
+                        )
+        """
+        after = """\
+            import os
+            import errkit
+            class Capacity:
+                def reserve(self, count):
+                    if count < 0:
+                        raise errkit.ValidationError(
+                            "count must not be negative",
+                            module="inventory", code=100
+                        )
+        """
+        assert migrated(before, only=ONLY) == dedent(after)
+
+    def test_one_argument_per_line_gets_one_keyword_per_line(
+        self, migrated: Migrate
+    ) -> None:
+        """With a trailing comma each keyword gets its own line, comma kept."""
+        before = """\
+            import os
+            def check(x):
+                raise ValueError(
+                    "bad value %r",
+                    x,
+                )
+        """
+        after = """\
+            import os
+            import errkit
+            def check(x):
+                raise errkit.ValidationError(
+                    "bad value %r",
+                    x,
+                    module="inventory",
+                    code=100,
+                )
+        """
+        assert migrated(before, only=ONLY) == dedent(after)
+
+    def test_keywords_too_long_for_the_arguments_line_get_their_own(
+        self, migrated: Migrate
+    ) -> None:
+        """A one-line call the keywords push past 88 columns is spread over lines."""
+        message = "x" * 58
+        before = f"def f():\n    if True:\n        raise ValueError('{message}')\n"
+        after = (
+            "import errkit\ndef f():\n    if True:\n"
+            "        raise errkit.ValidationError(\n"
+            f"            '{message}',\n"
+            '            module="inventory", code=100\n'
+            "        )\n"
+        )
+        assert migrated(before, only=ONLY) == after
+
+    def test_line_already_too_long_stays_one_line(self, migrated: Migrate) -> None:
+        """A line over 88 columns before the rewrite is not the rewrite's doing."""
+        message = "x" * 90
+        before = f"raise ValueError('{message}')\n"
+        after = (
+            "import errkit\n"
+            f"raise errkit.ValidationError('{message}', module=\"inventory\","
+            " code=100)\n"
+        )
+        assert migrated(before, only=ONLY) == after
 
 
 class TestKeywordsLeft:

@@ -130,7 +130,7 @@ def migrate_command(
         options = replace(options, sites=sites, taken=taken)
     except Exception as exc:  # noqa: BLE001 - the planner's own rules still work
         click.echo(
-            f"errkit migrate: warning: scanner unavailable ({type(exc).__name__}: "
+            f"errkit: warning: scanner unavailable ({type(exc).__name__}: "
             f"{exc}); using the migration planner's own site rules",
             err=True,
         )
@@ -151,7 +151,7 @@ def migrate_command(
             )
     if mode == "apply" and touched and outside_git(touched):
         _note(
-            f"errkit migrate: warning: {config_file.parent.resolve()} is not in a "
+            f"errkit: warning: {config_file.parent.resolve()} is not in a "
             "git work tree, so this rewrite cannot be undone with git\n"
         )
 

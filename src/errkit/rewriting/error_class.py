@@ -218,7 +218,10 @@ def apply_class(node: cst.ClassDef, edit: ClassEdit, module: str) -> cst.ClassDe
         )
     if edit.context is not None:
         extra.append(keyword_arg("context", cst.SimpleString(f'"{edit.context}"')))
-    everything = append_args([*positional, *node.keywords], extra)
+    opening = (
+        node.lpar.whitespace_after if isinstance(node.lpar, cst.LeftParen) else None
+    )
+    everything = append_args([*positional, *node.keywords], extra, opening)
 
     return node.with_changes(
         bases=everything[: len(positional)],

@@ -122,36 +122,106 @@ def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
     )
 
 
-def append_args(args: Sequence[cst.Arg], extra: Sequence[cst.Arg]) -> list[cst.Arg]:
-    """`args` followed by `extra`, keeping a trailing comma where it was.
+def append_args(
+    args: Sequence[cst.Arg],
+    extra: Sequence[cst.Arg],
+    opening: cst.BaseParenthesizableWhitespace | None = None,
+) -> list[cst.Arg]:
+    """`args` followed by `extra`, in the layout the arguments already have.
 
-    The last original argument's comma (and the line break after it, in a call
-    spread over lines) moves to the last new argument, so the closing bracket keeps
-    its place and indentation.
+    A call on one line gets `, module=..., code=...` on that line. A call whose
+    closing bracket sits on its own line gets the new keywords on a new line with
+    the arguments' indentation: one line for all of them, or one line each when
+    the arguments end with a trailing comma (the "one per line" style), which is
+    kept. Nothing before the last original argument changes. `opening` is the
+    whitespace after the opening bracket, where the arguments' indentation is
+    read when no earlier argument ends its line.
     """
     result = list(args)
     comma_space = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    tail_comma: cst.Comma | cst.MaybeSentinel = cst.MaybeSentinel.DEFAULT
-    tail_space: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace("")
-    if result:
-        # What followed the last argument (a comma and line break, or the line
-        # break before a closing bracket on its own line) now follows the new ones.
-        tail_comma = result[-1].comma
-        tail_space = result[-1].whitespace_after_arg
-        result[-1] = result[-1].with_changes(
+    if not result:
+        return [*(a.with_changes(comma=comma_space) for a in extra[:-1]), extra[-1]]
+    last = result[-1]
+    closing = _closing_break(last)
+    lead = _argument_break(result, opening) if closing is not None else None
+    if closing is None or lead is None:
+        # Same line: what followed the last argument now follows the new ones.
+        result[-1] = last.with_changes(
             comma=comma_space, whitespace_after_arg=cst.SimpleWhitespace("")
         )
-    for arg in extra[:-1]:
-        result.append(arg.with_changes(comma=comma_space))
-    result.append(
-        extra[-1].with_changes(comma=tail_comma, whitespace_after_arg=tail_space)
+        for arg in extra[:-1]:
+            result.append(arg.with_changes(comma=comma_space))
+        result.append(
+            extra[-1].with_changes(
+                comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+            )
+        )
+        return result
+    trailing = isinstance(last.comma, cst.Comma)
+    result[-1] = last.with_changes(
+        comma=cst.Comma(whitespace_after=lead),
+        whitespace_after_arg=cst.SimpleWhitespace(""),
     )
-
+    between = cst.Comma(
+        whitespace_after=lead if trailing else cst.SimpleWhitespace(" ")
+    )
+    for arg in extra[:-1]:
+        result.append(arg.with_changes(comma=between))
+    if trailing:
+        tail = extra[-1].with_changes(comma=cst.Comma(whitespace_after=closing))
+    else:
+        tail = extra[-1].with_changes(whitespace_after_arg=closing)
+    result.append(tail)
     return result
 
 
-def apply_raise(exc: cst.BaseExpression, edit: RaiseEdit, module: str) -> cst.Call:
-    """The raised expression rewritten to the coded replacement."""
+def _closing_break(last: cst.Arg) -> cst.ParenthesizedWhitespace | None:
+    """The line break before the closing bracket, if it is on its own line."""
+    if isinstance(last.comma, cst.Comma):
+        after = last.comma.whitespace_after
+    else:
+        after = last.whitespace_after_arg
+    return after if isinstance(after, cst.ParenthesizedWhitespace) else None
+
+
+def _argument_break(
+    args: Sequence[cst.Arg], opening: cst.BaseParenthesizableWhitespace | None
+) -> cst.ParenthesizedWhitespace | None:
+    """The line break and indentation before the last argument's line.
+
+    Found after an earlier argument's comma, else after the opening bracket.
+    """
+    for arg in reversed(args[:-1]):
+        if isinstance(arg.comma, cst.Comma) and isinstance(
+            arg.comma.whitespace_after, cst.ParenthesizedWhitespace
+        ):
+            return arg.comma.whitespace_after
+    return opening if isinstance(opening, cst.ParenthesizedWhitespace) else None
+
+
+def line_break(indent: str) -> cst.ParenthesizedWhitespace:
+    """A line break followed by the block's indentation plus `indent`."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[],
+        indent=True,
+        last_line=cst.SimpleWhitespace(indent),
+    )
+
+
+def apply_raise(
+    exc: cst.BaseExpression,
+    edit: RaiseEdit,
+    module: str,
+    split: str | None = None,
+    lines: bool = False,
+) -> cst.Call:
+    """The raised expression rewritten to the coded replacement.
+
+    `split` (an indentation) spreads a call written on one line over lines, the
+    arguments indented by it, for when the keywords make the line too long: all
+    arguments on one line, or with `lines` the keywords on the next one.
+    """
     assert edit.code is not None  # plans are given codes before they are applied
     extra = [
         keyword_arg("module", cst.SimpleString(_quote(module))),
@@ -161,12 +231,29 @@ def apply_raise(exc: cst.BaseExpression, edit: RaiseEdit, module: str) -> cst.Ca
         extra.append(
             keyword_arg("category", cst.SimpleString(_quote(edit.category_keyword)))
         )
-    if isinstance(exc, cst.Call):
-        return exc.with_changes(
-            func=errkit_attr(edit.replacement), args=append_args(exc.args, extra)
+    func = errkit_attr(edit.replacement)
+    call = exc if isinstance(exc, cst.Call) else cst.Call(func=func, args=[])
+    if split is None:
+        args = append_args(call.args, extra, call.whitespace_before_args)
+        return call.with_changes(func=func, args=args)
+    # All arguments on one indented line, the bracket closing on its own line;
+    # with `lines`, the new keywords on a line of their own.
+    args = list(call.args)
+    if args and not lines:
+        args = append_args(args, extra)
+    elif args:
+        args[-1] = args[-1].with_changes(
+            comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=line_break("")
         )
+        args = append_args(args, extra, line_break(split))
+    else:
+        args = append_args([], extra)
+    if not lines or not call.args:
+        args[-1] = args[-1].with_changes(whitespace_after_arg=line_break(""))
     # A bare class (`raise ValueError`) is called with no arguments when raised.
-    return cst.Call(func=errkit_attr(edit.replacement), args=append_args([], extra))
+    return call.with_changes(
+        func=func, args=args, whitespace_before_args=line_break(split)
+    )
 
 
 def _quote(text: str) -> str:

@@ -46,6 +46,11 @@ _KINDS: dict[type, str] = {
 }
 
 
+#: Lines the rewrite makes longer than this are spread over lines (black's and
+#: ruff's default; a project allowing longer lines just gets them split sooner).
+LINE_LENGTH = 88
+
+
 class RoundTripError(Exception):
     """libcst does not print the file back byte for byte; the file is skipped."""
 
@@ -57,7 +62,7 @@ class NodeMismatchError(LookupError):
 class _Part:
     """One edit target: the original node and the tokens its edited part fills."""
 
-    __slots__ = ("edits", "end", "node", "start", "watch")
+    __slots__ = ("edits", "end", "indent", "node", "start", "watch")
 
     def __init__(self, node: cst.CSTNode, edits: list[Edit]) -> None:
         self.node = node
@@ -65,6 +70,9 @@ class _Part:
         self.watch: tuple[int, ...] = ()  # ids of the child nodes whose tokens change
         self.start = -1
         self.end = -1
+        #: The block indentation where the node is printed: a part spread over
+        #: lines prints its continuation lines relative to it.
+        self.indent: tuple[str, ...] = ()
 
 
 class _Printer(CodegenState):
@@ -112,6 +120,7 @@ class _Printer(CodegenState):
 
     def _target(self, node: cst.CSTNode, edits: list[Edit]) -> None:
         part = _Part(node, edits)
+        part.indent = tuple(self.indent_tokens)
         if isinstance(node, cst.Raise):
             children: list[Any] = [node.exc]
         elif isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
@@ -180,10 +189,13 @@ def _check_counts(plan: FilePlan, printer: _Printer) -> None:
         raise NodeMismatchError(f"planned edits found no node: {missing}")
 
 
-def _code(module: cst.Module, nodes: Sequence[cst.CSTNode]) -> str:
+def _code(
+    module: cst.Module, nodes: Sequence[cst.CSTNode], indent: Sequence[str] = ()
+) -> str:
     state = CodegenState(
         default_indent=module.default_indent, default_newline=module.default_newline
     )
+    state.indent_tokens = list(indent)
     for node in nodes:
         node._codegen(state)
     return "".join(state.tokens)
@@ -208,11 +220,20 @@ def _replacement(
                 updated = raise_unchained.apply_chain(updated, edit.cause)
             else:
                 raise NodeMismatchError(f"raise does not match {edit!r}")
-        assert updated.exc is not None
-        parts: list[cst.CSTNode] = [updated.exc]
-        if updated.cause is not None and node.cause is None:
-            parts.append(updated.cause)
-        return part.start, part.end, _code(module, parts)
+        text = _raise_text(module, node, updated, part)
+        if "\n" not in text and "\r" not in text:
+            before, after = _line_around(tokens, part.start, part.end)
+            # A trailing comment may run long (migration case BR-16 keeps it).
+            after = after.split("#", 1)[0].rstrip()
+            old = "".join(tokens[part.start : part.end])
+            too_long = len(before) + len(text) + len(after) > LINE_LENGTH
+            if too_long and len(before) + len(old) + len(after) <= LINE_LENGTH:
+                # The keywords alone push the line over: spread the call over
+                # lines the way a formatter would, arguments joined if they fit.
+                text = _raise_text(module, node, updated, part, split=False)
+                if _longest(before + text + after) > LINE_LENGTH:
+                    text = _raise_text(module, node, updated, part, split=True)
+        return part.start, part.end, text
     (edit,) = part.edits
     if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
         if not isinstance(edit, HandlerNameEdit) or node.name is not None:
@@ -231,11 +252,81 @@ def _replacement(
             raise NodeMismatchError(f"class does not match {edit!r}")
         updated_class = error_class.apply_class(node, edit, name)
         args = [*updated_class.bases, *updated_class.keywords]
-        return part.start, part.end, _code(module, args)
+        return part.start, part.end, _code(module, args, part.indent)
     if not isinstance(edit, SpawnEdit) or _callee(node) != edit.callee:  # type: ignore[arg-type]
         raise NodeMismatchError(f"call does not match {edit!r}")
     assert isinstance(node, cst.Call)
-    return part.start, part.end, _code(module, [spawn.apply_spawn(node, edit)])
+    return (
+        part.start,
+        part.end,
+        _code(module, [spawn.apply_spawn(node, edit)], part.indent),
+    )
+
+
+def _raise_text(
+    module: cst.Module,
+    original: cst.Raise,
+    updated: cst.Raise,
+    part: _Part,
+    split: bool | None = None,
+) -> str:
+    """The printed replacement of a raise's expression (and any new cause).
+
+    `split` None keeps the call's layout; False spreads it over three lines with
+    the arguments on one; True also puts the new keywords on a line of their own.
+    """
+    assert updated.exc is not None
+    exc = updated.exc
+    if split is not None and isinstance(exc, cst.Call):
+        for edit in part.edits:
+            if isinstance(edit, RaiseEdit):
+                original_exc = original.exc
+                assert original_exc is not None
+                exc = raise_generic.apply_raise(
+                    original_exc,
+                    edit,
+                    _module_name(exc),
+                    split=module.default_indent,
+                    lines=split,
+                )
+    parts: list[cst.CSTNode] = [exc]
+    if updated.cause is not None and original.cause is None:
+        parts.append(updated.cause)
+    return _code(module, parts, part.indent)
+
+
+def _longest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def _module_name(call: cst.Call) -> str:
+    """The `module=` string the rewrite gave `call`."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "module":
+            assert isinstance(arg.value, cst.SimpleString)
+            value = arg.value.evaluated_value
+            assert isinstance(value, str)
+            return value
+    raise NodeMismatchError("the rewritten raise has no module= keyword")
+
+
+def _line_around(tokens: list[str], start: int, end: int) -> tuple[str, str]:
+    """The text on the same line before token `start` and after token `end`."""
+    before: list[str] = []
+    for token in reversed(tokens[:start]):
+        cut = max(token.rfind("\n"), token.rfind("\r"))
+        if cut >= 0:
+            before.append(token[cut + 1 :])
+            break
+        before.append(token)
+    after: list[str] = []
+    for token in tokens[end:]:
+        cuts = [i for i in (token.find("\n"), token.find("\r")) if i >= 0]
+        if cuts:
+            after.append(token[: min(cuts)])
+            break
+        after.append(token)
+    return "".join(reversed(before)), "".join(after)
 
 
 def _import_line(
