@@ -9,7 +9,8 @@ benchmarks/RESULTS.md. Trees are, for instance, a copy of the standard library
 and the projects of /tmp/corpus/src (see the shared corpus README).
 
 `--counts` prints instead, per folder, the counts the corpus README lists as
-grep figures (raise ValueError, raise in except without from, threads,
+grep figures (raise ValueError, raise in except without from (unmigrated
+raise-unchained sites; chained ones are migrated sites), threads,
 submit/run_in_executor, create_task/ensure_future), as the scanner finds them;
 point it at each project's library folder to compare.
 """
@@ -57,18 +58,19 @@ def print_counts(folders: list[str]) -> None:
         print(
             f"| {folder} | {data['files']} "
             f"| {n('raise-generic', builtin='ValueError')} "
-            f"| {n('raise-unchained')} | {n('spawn-thread')} "
+            f"| {n('raise-unchained', state='unmigrated')} | {n('spawn-thread')} "
             f"| {n('spawn-executor', call='submit')} / "
             f"{n('spawn-executor', call='run_in_executor')} | {n('spawn-task')} |"
         )
 
 
 def _counter(sites: list[dict]) -> Callable[..., int]:  # type: ignore[type-arg]
-    def n(kind: str, **detail: object) -> int:
+    def n(kind: str, state: str | None = None, **detail: object) -> int:
         return sum(
             1
             for s in sites
             if s["kind"] == kind
+            and (state is None or s["state"] == state)
             and all(s["detail"].get(k) == v for k, v in detail.items())
         )
 

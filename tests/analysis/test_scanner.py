@@ -279,7 +279,13 @@ class TestRaiseUnchained:
             ("raise AppError('x')", [(5, "raise-unchained", U)]),
             ("raise pkg.AppError('x')", [(5, "raise-unchained", U)]),
             ("raise AppError", [(5, "raise-unchained", U)]),
-            ("raise AppError('x') from e", []),
+            ("raise AppError('x') from e", [(5, "raise-unchained", M)]),
+            ("raise AppError from None", [(5, "raise-unchained", M)]),
+            (
+                "raise ValueError('x') from e",
+                [(5, "raise-generic", U), (5, "raise-unchained", M)],
+            ),
+            ("raise e from None", []),
             ("raise", []),
             ("raise e", []),
             ("raise e.with_traceback(None)", []),
@@ -290,13 +296,17 @@ class TestRaiseUnchained:
             "dotted",
             "named",
             "from",
+            "from-none",
+            "builtin-from",
+            "caught-from-none",
             "bare",
             "caught",
             "with-tb",
         ],
     )
     def test_forms(self, body: str, expected: list[tuple[int, str, str]]) -> None:
-        """Only a new exception raised without `from` counts."""
+        """A new exception raised is a site: unmigrated without `from`, migrated
+        with it (totals stay put as sites are chained); re-raises are none."""
         head = "def f():\n    try:\n        g()\n    except OSError as e:\n"
         source = f"{head}        {body}\n"
         assert sites(source) == expected

@@ -57,19 +57,27 @@ class TestScan:
         assert done.stderr == "3 files, 2 sites listed, 2 unmigrated, 0 skipped\n"
 
     def test_json_and_sarif(self, project: Path) -> None:
-        """JSON lists the sites; SARIF has one result per site with 1-based columns."""
+        """JSON and SARIF columns are 1-based like the text's (`4:9`); SARIF names
+        its schema."""
         data = json.loads(
             run("scan", "--format", "json", "--no-cache", cwd=project).stdout
         )
-        assert [(s["line"], s["kind"]) for s in data["sites"]] == [
-            (4, "raise-generic"),
-            (5, "spawn-thread"),
+        assert [
+            (s["line"], s["col"], s["end_line"], s["end_col"], s["kind"])
+            for s in data["sites"]
+        ] == [
+            (4, 9, 4, 41, "raise-generic"),
+            (5, 5, 5, 33, "spawn-thread"),
         ]
         sarif = json.loads(
             run("scan", "--format", "sarif", "--no-cache", cwd=project).stdout
         )
         result = sarif["runs"][0]["results"][0]
-        assert sarif["version"] == "2.1.0"
+        assert (sarif["$schema"], sarif["version"]) == (
+            "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/"
+            "sarif-schema-2.1.0.json",
+            "2.1.0",
+        )
         assert (
             result["ruleId"],
             result["locations"][0]["physicalLocation"]["region"],
@@ -147,7 +155,7 @@ class TestStatus:
         done = run("status", ".", "--format", "html", cwd=project)
         assert done.returncode == 0
         assert done.stdout.startswith("<!DOCTYPE html>")
-        assert "<tr><td>unmigrated</td><td class=\"n\">2</td></tr>" in done.stdout
+        assert '<tr><td>unmigrated</td><td class="n">2</td></tr>' in done.stdout
         assert "http" not in done.stdout and "<script" not in done.stdout
 
     def test_history_measures_velocity(self, project: Path) -> None:

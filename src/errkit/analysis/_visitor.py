@@ -416,19 +416,25 @@ class FileVisitor:
                     )
                     if isinstance(exc, ast.Call):
                         self._adhoc_code(exc, coded, node)
-            if handlers and node.cause is None:
+            if handlers:
                 caught = {h.name for h in handlers if h.name}
                 if _is_new_exception(exc, caught, self._class_aliases()):
+                    # `raise X(...) from e` (or `from None`) is the migrated
+                    # form: still a site, so totals do not shrink as it lands.
                     handler = handlers[-1]
-                    self._add(
-                        K.RAISE_UNCHAINED,
-                        node,
-                        UNMIGRATED,
-                        "raise inside except without 'from'",
-                        {"handler_name": handler.name, "handler_line": handler.lineno},
-                        scope,
-                        span,
-                    )
+                    detail = {
+                        "handler_name": handler.name,
+                        "handler_line": handler.lineno,
+                    }
+                    if node.cause is None:
+                        state, text = UNMIGRATED, "raise inside except without 'from'"
+                    else:
+                        state, text = (
+                            MIGRATED,
+                            "raise inside except chained with 'from'",
+                        )
+                        detail["cause"] = ast.unparse(node.cause)
+                    self._add(K.RAISE_UNCHAINED, node, state, text, detail, scope, span)
 
     def _class_aliases(self) -> set[str]:
         """Lower-case names that stand for classes: imports and module aliases."""

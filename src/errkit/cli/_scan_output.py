@@ -1,7 +1,9 @@
 """`errkit scan` output: text lines, JSON, and SARIF 2.1.0 for code-scanning upload.
 
-Columns are 1-based in every output, as editors and SARIF count them (the
-records keep `ast`'s 0-based column).
+Lines and columns are 1-based in every output (text, JSON, SARIF), as editors
+and SARIF count them; the records keep `ast`'s 0-based column, and only these
+renderers add one. SARIF logs name their schema (`$schema`), so editors and
+upload tools validate them.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def to_json(sites: Sequence[Site], scans: Sequence[FileScan], root: str) -> str:
         "root": root or ".",
         "files": len(scans),
         "lines": sum(s.lines for s in scans),
-        "sites": [s.to_dict() for s in sites],
+        "sites": [_json_site(s) for s in sites],
         "skipped": [
             {
                 "path": s.path,
@@ -65,6 +67,21 @@ def to_json(sites: Sequence[Site], scans: Sequence[FileScan], root: str) -> str:
     return json.dumps(data, indent=2, sort_keys=False) + "\n"
 
 
+def _json_site(site: Site) -> dict[str, Any]:
+    """The record as a dict with 1-based `col` and `end_col`, like the text."""
+    data = site.to_dict()
+    data["col"] = site.col + 1
+    data["end_col"] = max(site.end_col, site.col) + 1
+    return data
+
+
+#: The schema's identifier as the SARIF 2.1.0 standard publishes it (a name
+#: for validators; errkit never fetches it).
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json"
+)
+
+
 def to_sarif(sites: Sequence[Site], root: str) -> str:
     """A SARIF 2.1.0 log with one rule per site kind."""
     from errkit import __version__
@@ -72,6 +89,7 @@ def to_sarif(sites: Sequence[Site], root: str) -> str:
     kinds = list(SiteKind)
     results = [_result(s, root, kinds.index(s.kind)) for s in sites]
     log: dict[str, Any] = {
+        "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {

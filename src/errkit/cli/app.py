@@ -246,7 +246,8 @@ def scan(
 ) -> None:
     """List the sites under PATH: `path:line:col kind state message`.
 
-    Only unmigrated sites unless --all. Exit 1 if any unmigrated site is
+    Only unmigrated sites unless --all. Lines and columns are 1-based in
+    every format (JSON `col`/`end_col` too). Exit 1 if any unmigrated site is
     listed, 3 if files were skipped, else 0.
     """
     from errkit.analysis.sites import SiteKind, SiteState
