@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from errkit.analysis.sites import SiteKind, SiteState
 from errkit.analysis.status import FileStatus, ModuleStatus, StatusReport, Tally
@@ -15,6 +16,7 @@ from errkit.analysis.status import FileStatus, ModuleStatus, StatusReport, Tally
 __all__ = ["to_json", "to_markdown", "to_terminal"]
 
 _BAR = 20
+_TERMINAL_BAR = 10  # keeps the modules table within 80 columns
 
 
 def to_json(report: StatusReport) -> str:
@@ -256,17 +258,24 @@ def _current(report: StatusReport) -> str:
 # ------------------------------------------------------------------ terminal
 
 
-def to_terminal(report: StatusReport, output: str | None = None) -> None:
-    """Rich tables: summary, modules, files with work left, next files, estimate."""
+def to_terminal(
+    report: StatusReport, output: str | None = None, *, width: int | None = None
+) -> None:
+    """Rich tables: summary, modules, files with work left, next files, estimate.
+
+    Laid out for 80 columns: compact progress cells that never wrap, file
+    paths relative to their module's folder (shown once under the module's
+    name) and folded rather than cut, and the same section headings as the
+    Markdown document.
+    """
     from rich.console import Console
-    from rich.table import Table
 
     if output:
         handle = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-        console = Console(file=handle, width=120)
+        console = Console(file=handle, width=width or 120)
     else:
         handle = None
-        console = Console()
+        console = Console(width=width)
     tally = report.tally
     console.print(
         f"[bold]{report.project or 'migration'}[/]: {len(report.files)} files, "
@@ -276,7 +285,21 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
         f"[red]{tally.unmigrated} unmigrated[/]; "
         f"done {_pct(tally.percent)} by sites, {_pct(report.files_percent)} by files"
     )
-    kinds = Table(title="Sites by kind")
+    console.print(_kinds_table(tally))
+    console.print(_modules_table(report))
+    files = _files_table(report)
+    if files.row_count:
+        console.print(files)
+    _print_section(console, _next_files(report))
+    _print_section(console, _estimate(report))
+    if handle is not None:
+        handle.close()
+
+
+def _kinds_table(tally: Tally) -> Any:
+    from rich.table import Table
+
+    kinds = Table(title="Sites by kind", title_justify="left")
     for col in ("kind", "migrated", "exempt", "unmigrated", "total"):
         kinds.add_column(col, justify="left" if col == "kind" else "right")
     for kind in SiteKind:
@@ -288,18 +311,20 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
                 str(tally.count(kind, SiteState.UNMIGRATED)),
                 str(tally.count(kind)),
             )
-    console.print(kinds)
-    modules = Table(title="Modules by priority")
-    for col in (
-        "prio",
-        "module",
-        "range",
-        "files done",
-        "sites done",
-        "progress",
-        "left",
-    ):
-        modules.add_column(col, justify="right" if col in ("prio", "left") else "left")
+    return kinds
+
+
+def _modules_table(report: StatusReport) -> Any:
+    from rich.table import Table
+
+    modules = Table(title="Modules by priority", title_justify="left")
+    modules.add_column("prio", justify="right", no_wrap=True)
+    modules.add_column("module", overflow="fold")
+    modules.add_column("range", no_wrap=True)
+    modules.add_column("files", justify="right", no_wrap=True)
+    modules.add_column("sites", justify="right", no_wrap=True)
+    modules.add_column("progress", no_wrap=True)
+    modules.add_column("left", justify="right", no_wrap=True)
     for m in report.modules:
         modules.add_row(
             str(m.priority) if m.configured else "-",
@@ -307,30 +332,72 @@ def to_terminal(report: StatusReport, output: str | None = None) -> None:
             f"{m.range[0]}-{m.range[1]}" if m.range else "-",
             f"{m.files_done}/{m.files_with_sites}",
             f"{m.tally.done}/{m.tally.total}",
-            f"{_bar(m.tally.percent)} {_pct(m.tally.percent)}",
+            f"{_bar(m.tally.percent, _TERMINAL_BAR)} {m.tally.percent:5.1f}%",
             str(m.tally.unmigrated),
         )
-    console.print(modules)
-    files = Table(title="Files with work left")
-    for col in ("module", "file", "left", "of", "kinds"):
-        files.add_column(col)
+    return modules
+
+
+def _files_table(report: StatusReport) -> Any:
+    from rich.table import Table
+
+    files = Table(
+        title="Files with work left (paths inside the module's folder)",
+        title_justify="left",
+    )
+    files.add_column("module", overflow="fold", max_width=16)
+    files.add_column("file", overflow="fold")
+    files.add_column("left", justify="right", no_wrap=True)
+    files.add_column("of", justify="right", no_wrap=True)
+    files.add_column("kinds", overflow="fold")
     for m in report.modules:
-        for f in m.files:
-            if f.tally.unmigrated:
-                files.add_row(
-                    m.name,
-                    f.path,
-                    str(f.tally.unmigrated),
-                    str(f.tally.total),
-                    _kinds(f.tally),
-                )
-    if files.row_count:
-        console.print(files)
-    for line in _next_files(report) + _estimate(report):
-        if line and not line.startswith("#"):
-            console.print(line, markup=False, highlight=False)
-    if handle is not None:
-        handle.close()
+        pending = [f for f in m.files if f.tally.unmigrated]
+        if not pending:
+            continue
+        folder = _folder(m)
+        for i, f in enumerate(pending):
+            label = ""
+            if i == 0:
+                label = f"{m.name}\n[dim]{folder}/[/]" if folder else m.name
+            files.add_row(
+                label,
+                f.path[len(folder) + 1 :] if folder else f.path,
+                str(f.tally.unmigrated),
+                str(f.tally.total),
+                _kinds(f.tally),
+                end_section=i == len(pending) - 1,
+            )
+    return files
+
+
+def _print_section(console: Any, lines: list[str]) -> None:
+    """A Markdown section as terminal text: bold heading, list items indented."""
+    from rich.table import Table
+
+    heading, items = lines[0].lstrip("# "), [line for line in lines[1:] if line]
+    console.print()
+    console.print(f"[bold]{heading}[/]")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        mark, _, text = item.strip().partition(" ")
+        if not (mark == "-" or mark.rstrip(".").isdigit()):
+            mark, text = "", item.strip()
+        indent = "  " * ((len(item) - len(item.lstrip())) // 2)
+        grid.add_row(indent + mark, text.replace("`", ""))
+    console.print(grid, markup=False, highlight=False)
+
+
+def _folder(module: ModuleStatus) -> str:
+    """The deepest folder holding all of a module's files, "" for the root."""
+    import posixpath
+
+    parents = [posixpath.dirname(f.path) for f in module.files]
+    if not parents:
+        return ""
+    common = posixpath.commonpath(parents) if all(parents) else ""
+    return "" if common == "." else common
 
 
 # ------------------------------------------------------------------ helpers
@@ -340,9 +407,9 @@ def _pct(value: float) -> str:
     return f"{value:.1f}%"
 
 
-def _bar(percent: float) -> str:
-    full = round(percent / 100 * _BAR)
-    return "#" * full + "." * (_BAR - full)
+def _bar(percent: float, width: int = _BAR) -> str:
+    full = round(percent / 100 * width)
+    return "#" * full + "." * (width - full)
 
 
 def _kinds(tally: Tally) -> str:
