@@ -104,3 +104,22 @@ class TestInitNamespace:
             '\n[tool.errkit]\nnamespace = "my_shop"\n'
             in (tmp_path / "pyproject.toml").read_text()
         )
+
+
+class TestSkippedFiles:
+    @pytest.mark.parametrize(
+        "command", ["scan", "status", "check", "catalog"], ids=lambda c: c
+    )
+    def test_every_command_lists_them_alike(self, tmp_path: Path, command: str) -> None:
+        """A file that does not parse is the same stderr line from each command,
+        its path relative to where the command runs."""
+        (tmp_path / "proj" / "pkg").mkdir(parents=True)
+        (tmp_path / "proj" / "errkit.toml").write_text(
+            '[modules.pkg]\npaths = ["pkg"]\nrange = [100, 199]\n'
+        )
+        (tmp_path / "proj" / "pkg" / "bad.py").write_text("print 'hi'\n")
+        done = run(command, "proj", "--no-cache", cwd=tmp_path)
+        assert done.stderr.splitlines()[0] == (
+            "proj/pkg/bad.py:1: skipped (syntax-error): SyntaxError: Missing "
+            "parentheses in call to 'print'. Did you mean print(...)?"
+        )
