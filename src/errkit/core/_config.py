@@ -8,13 +8,17 @@ left alone here. Every error names the file, the dotted key and the value.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._exceptions import ConfigError
 from ._registry import Registry, set_registry
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+# tomllib and pathlib are imported by the functions that read files: a service
+# that never loads a config file should not pay for them at `import errkit`.
 
 __all__ = [
     "configure_registry",
@@ -108,6 +112,8 @@ def read_errkit_table(path: str | Path) -> tuple[dict[str, Any], str, str]:
     Raises:
         ConfigError: no such file, unreadable TOML, or no errkit table.
     """
+    from pathlib import Path
+
     path = Path(path)
     if path.is_dir():
         pyproject, own = path / _PYPROJECT, path / _ERRKIT_TOML
@@ -132,6 +138,8 @@ def read_errkit_table(path: str | Path) -> tuple[dict[str, Any], str, str]:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

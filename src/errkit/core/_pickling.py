@@ -11,10 +11,11 @@ its own chain is carried along by a ``_Link``.
 from __future__ import annotations
 
 import importlib
-import pickle
 import threading
-import traceback
 from typing import TYPE_CHECKING, Any
+
+# pickle and traceback are imported where a foreign cause is made portable, on
+# the first pickling of a coded error, not by `import errkit`.
 
 if TYPE_CHECKING:
     from ._categories import Category
@@ -78,6 +79,8 @@ class CauseSnapshot(Exception):
     @classmethod
     def of(cls, exc: BaseException) -> CauseSnapshot:
         """A snapshot of ``exc`` (without its chain)."""
+        import traceback
+
         text = "".join(traceback.format_exception(exc, chain=False))
         return cls(str(exc), type_name(type(exc)), text)
 
@@ -89,6 +92,8 @@ _checking = threading.local()
 
 
 def _round_trips(exc: BaseException) -> bool:
+    import pickle
+
     _checking.active = True
     try:
         back = pickle.loads(pickle.dumps(exc, pickle.HIGHEST_PROTOCOL))
