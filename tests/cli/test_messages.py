@@ -15,7 +15,12 @@ ERRKIT = [sys.executable, "-m", "errkit.cli"]
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ERRKIT, *args], cwd=cwd, capture_output=True, text=True, timeout=120
+        [*ERRKIT, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

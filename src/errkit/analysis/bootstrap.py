@@ -87,7 +87,7 @@ def plan_modules(root: str | Path) -> InitPlan:
             and not child.name.startswith(("_", "."))
             and child.name not in _TEST_DIRS
         ]
-        own = (package.name, (_rel(package, root),))
+        own: tuple[str, tuple[str, ...]] = (package.name, (_rel(package, root),))
         modules = [own] + [(c.name, (_rel(c, root),)) for c in subs] if subs else [own]
     elif packages:
         modules = [(p.name, (_rel(p, root),)) for p in packages]
@@ -256,10 +256,10 @@ def render_config(
         lines.append(f"description = {_string(module.description)}")
         lines.append(f"owner = {_string(module.owner)}")
         lines.append(f"priority = {module.priority}")
-    for name, table in (codes or {}).items():
+    for name, entries in (codes or {}).items():
         prefix = f"{head}.codes" if head else "codes"
         lines += ["", f"[{prefix}.{_key(name)}]"]
-        lines += [f"{code} = {_string(text)}" for code, text in sorted(table.items())]
+        lines += [f"{code} = {_string(t)}" for code, t in sorted(entries.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -307,16 +307,22 @@ def write_config(
     ]
     modules.sort(key=lambda m: m.range or (0, 0))
     codes = {m: c for m, c in adhoc_codes(declarations).items() if m in names}
-    options = {"namespace": namespace, "exclude": plan.exclude, "codes": codes}
-
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    is_pyproject = pyproject.is_file()
+    rendered = render_config(
+        modules,
+        reserved,
+        pyproject=is_pyproject,
+        namespace=namespace,
+        exclude=plan.exclude,
+        codes=codes,
+    )
+    if is_pyproject:
         text = _without_errkit_tables(pyproject.read_text(encoding="utf-8"))
-        text = text.rstrip("\n") + "\n\n" + render_config(modules, reserved, **options)
-        _atomic_write(pyproject, text)
+        _atomic_write(pyproject, text.rstrip("\n") + "\n\n" + rendered)
         return pyproject, modules
     target = root / "errkit.toml"
-    _atomic_write(target, render_config(modules, reserved, pyproject=False, **options))
+    _atomic_write(target, rendered)
     return target, modules
 
 

@@ -414,7 +414,8 @@ def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
         click.echo(
             f"{module.name}: {module.range[0]}-{module.range[1]} ({module.paths[0]})"
         )
-    click.echo(f"wrote {len(modules)} modules to {written}", err=True)
+    plural = "" if len(modules) == 1 else "s"
+    click.echo(f"wrote {len(modules)} module{plural} to {written}", err=True)
 
 
 # ---------------------------------------------------------------- helpers
