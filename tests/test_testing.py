@@ -254,6 +254,7 @@ class TestAssertMigrates:
         """A generic raise becomes the category type with the first code."""
         assert_migrates(
             """
+            import errkit
             def take(n):
                 raise ValueError("bad n")
             """,
@@ -268,8 +269,8 @@ class TestAssertMigrates:
         """The error names the file and module and diffs expected against actual."""
         with pytest.raises(AssertionError) as raised:
             assert_migrates(
-                "raise KeyError(k)\n",
-                "raise KeyError(k)\n",
+                "import errkit\nraise KeyError(k)\n",
+                "import errkit\nraise KeyError(k)\n",
                 module="inventory",
                 codes=(100, 199),
             )
@@ -278,9 +279,9 @@ class TestAssertMigrates:
             "migrating app/module.py (module 'inventory') gave other code:\n"
             "--- expected\n"
             "+++ actual\n"
-            "@@ -1 +1,2 @@\n"
+            "@@ -1,2 +1,2 @@\n"
+            " import errkit\n"
             "-raise KeyError(k)\n"
-            "+import errkit\n"
             '+raise errkit.CodedKeyError(k, module="inventory", code=110)\n'
         )
 
@@ -289,12 +290,15 @@ class TestAssertMigrates:
         assert_migrates(
             """
             import threading
+
+            import errkit
             def go(fn):
                 threading.Thread(target=fn).start()
                 raise ValueError("bad")
             """,
             """
             import threading
+
             import errkit
             def go(fn):
                 threading.Thread(target=errkit.recovered(fn, context="app:go")).start()
@@ -307,6 +311,7 @@ class TestAssertMigrates:
         """A kind already in the config keeps its code."""
         assert_migrates(
             """
+            import errkit
             def take(n):
                 raise ValueError("bad n")
             """,

@@ -293,6 +293,7 @@ def assert_migrates(
 
         assert_migrates(
             '''
+            import errkit
             def take(n):
                 raise ValueError("bad n")
             ''',
