@@ -39,7 +39,8 @@ class TestDiscover:
     def test_single_package_gives_its_subpackages_and_itself(
         self, tmp_path: Path
     ) -> None:
-        """One top package: a module per public sub-package, one for its own files."""
+        """One top package: a module per public sub-package, one for its own files
+        (named one by one, so the package module does not contain the others)."""
         make(
             tmp_path,
             "shop/__init__.py",
@@ -53,7 +54,15 @@ class TestDiscover:
         )
         assert plan_modules(tmp_path) == InitPlan(
             modules=(
-                ("shop", ("shop",)),
+                (
+                    "shop",
+                    (
+                        "shop/__init__.py",
+                        "shop/_private.py",
+                        "shop/_vendor",
+                        "shop/util.py",
+                    ),
+                ),
                 ("cart", ("shop/cart",)),
                 ("pay", ("shop/pay",)),
             ),

@@ -195,7 +195,7 @@ class TestInit:
         first = run("init", ".", "--reserve", "100-199", cwd=tmp_path)
         assert (first.returncode, first.stdout) == (
             0,
-            "shop: 200-299 (shop)\ncart: 300-399 (shop/cart)\n",
+            "shop: 200-299 (shop/__init__.py)\ncart: 300-399 (shop/cart)\n",
         )
         again = run("init", ".", cwd=tmp_path)
         assert again.returncode == 2

@@ -6,7 +6,8 @@ Every library file must land in exactly one module, and nothing else in any:
   root, except test, docs and example folders. Several packages: one module
   each. One package with public sub-packages: one module per sub-package plus
   one, named after the package, for its own top-level files (`__init__.py`,
-  private `_name.py` modules and private sub-packages belong to it). One flat
+  private `_name.py` modules and private sub-packages belong to it), listed
+  by name so that no module's paths hold another's. One flat
   package: one module. No package at all: one module per top-level file.
 - Everything else with Python in it (tests, `conftest.py`, `docs/`,
   `examples/`, `setup.py`, scripts) goes into `exclude`.
@@ -87,8 +88,14 @@ def plan_modules(root: str | Path) -> InitPlan:
             and not child.name.startswith(("_", "."))
             and child.name not in _TEST_DIRS
         ]
-        own: tuple[str, tuple[str, ...]] = (package.name, (_rel(package, root),))
-        modules = [own] + [(c.name, (_rel(c, root),)) for c in subs] if subs else [own]
+        if subs:
+            # The package's own files by name, not its folder: a folder would
+            # hold the sub-packages too, and `errkit migrate <package>` would
+            # take in every module.
+            own = (package.name, _own_paths(package, subs, root))
+            modules = [own, *((c.name, (_rel(c, root),)) for c in subs)]
+        else:
+            modules = [(package.name, (_rel(package, root),))]
     elif packages:
         modules = [(p.name, (_rel(p, root),)) for p in packages]
     else:  # a flat project: its top-level modules
@@ -238,10 +245,7 @@ def render_config(
     head = "tool.errkit" if pyproject else ""
     lines = [f"[{head}]"] if pyproject else []
     lines.append(f"namespace = {_string(namespace)}")
-    if len(exclude) <= 3:
-        lines.append(f"exclude = {_array(exclude)}")
-    else:
-        lines += ["exclude = [", *(f"    {_string(e)}," for e in exclude), "]"]
+    lines += _assign("exclude", exclude)
     lines.append(f"reserved = {[list(r) for r in reserved]}")
     lines.append("effort_per_site_minutes = 20")
     for module in modules:
@@ -250,7 +254,7 @@ def render_config(
             if head
             else f"modules.{_key(module.name)}"
         )
-        lines += ["", f"[{table}]", f"paths = {_array(module.paths)}"]
+        lines += ["", f"[{table}]", *_assign("paths", module.paths)]
         if module.range:
             lines.append(f"range = [{module.range[0]}, {module.range[1]}]")
         lines.append(f"description = {_string(module.description)}")
@@ -371,6 +375,20 @@ def _packages(root: Path) -> list[Path]:
     ]
 
 
+def _own_paths(package: Path, subs: list[Path], root: Path) -> tuple[str, ...]:
+    """A package's files and folders outside its public sub-packages and tests."""
+    paths = []
+    for child in sorted(package.iterdir()):
+        if child in subs or child.name in _TEST_DIRS or _excluded(child.name):
+            continue
+        if child.is_file() and child.suffix == ".py":
+            if _is_library_file(PurePosixPath(child.name)):
+                paths.append(_rel(child, root))
+        elif child.is_dir() and any(child.rglob("*.py")):
+            paths.append(_rel(child, root))
+    return tuple(paths)
+
+
 def _is_library_file(rel: PurePosixPath) -> bool:
     """False for test code: test folders, `test_*.py`, `*_test.py`, `conftest.py`."""
     name = rel.name
@@ -436,6 +454,14 @@ def _key(name: str) -> str:
 
 def _string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
+
+
+def _assign(key: str, items: Sequence[str]) -> list[str]:
+    """`key = [...]` on one line, or one item a line when it would run long."""
+    line = f"{key} = {_array(items)}"
+    if len(line) <= 88:
+        return [line]
+    return [f"{key} = [", *(f"    {_string(i)}," for i in items), "]"]
 
 
 def _array(items: Sequence[str]) -> str:

@@ -411,9 +411,9 @@ def init(path: str, force: bool, reserved: tuple[str, ...]) -> None:
         fail(str(exc))
     for module in modules:
         assert module.range is not None
-        click.echo(
-            f"{module.name}: {module.range[0]}-{module.range[1]} ({module.paths[0]})"
-        )
+        more = len(module.paths) - 1
+        where = module.paths[0] + (f" and {more} more" if more else "")
+        click.echo(f"{module.name}: {module.range[0]}-{module.range[1]} ({where})")
     plural = "" if len(modules) == 1 else "s"
     click.echo(f"wrote {len(modules)} module{plural} to {written}", err=True)
 
