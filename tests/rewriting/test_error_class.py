@@ -21,6 +21,7 @@ class TestErrorClass:
         """
         after = """\
             import os
+
             import errkit
 
             class OutOfStock(errkit.ConflictError, Exception, module="inventory", code=120):
@@ -32,7 +33,7 @@ class TestErrorClass:
         """A ValueError class gets ValidationError before its builtin base."""
         before = "import os\nclass BadSku(Mixin, ValueError):\n    pass\n"
         after = (
-            "import os\nimport errkit\nclass BadSku(Mixin, errkit.ValidationError,"
+            "import os\n\nimport errkit\nclass BadSku(Mixin, errkit.ValidationError,"
             ' ValueError, module="inventory", code=100):\n    pass\n'
         )
         assert migrated(before, only=ONLY) == after
@@ -41,8 +42,8 @@ class TestErrorClass:
         """Where the category type would add RuntimeError, CodedError is used."""
         before = "import os\nclass Broken(Exception):\n    pass\n"
         after = (
-            "import os\nimport errkit\nclass Broken(errkit.CodedError, Exception,"
-            ' module="inventory", code=160, category="internal"):\n    pass\n'
+            "import os\n\nimport errkit\nclass Broken(\n    errkit.CodedError, Exception,"
+            ' module="inventory", code=160, category="internal"\n):\n    pass\n'
         )
         assert migrated(before, only=ONLY) == after
 
@@ -50,8 +51,8 @@ class TestErrorClass:
         """An existing metaclass keyword stays before the new ones."""
         before = "import abc\nclass Gone(KeyError, metaclass=abc.ABCMeta):\n    pass\n"
         after = (
-            "import abc\nimport errkit\nclass Gone(errkit.NotFoundError, KeyError,"
-            ' metaclass=abc.ABCMeta, module="inventory", code=110):\n    pass\n'
+            "import abc\n\nimport errkit\nclass Gone(\n    errkit.NotFoundError, KeyError,"
+            ' metaclass=abc.ABCMeta, module="inventory", code=110\n):\n    pass\n'
         )
         assert migrated(before, only=ONLY) == after
 

@@ -8,12 +8,79 @@ from rewrite_helpers import Migrate, dedent
 
 from errkit.rewriting import (
     REWRITE_KINDS,
+    CodeAllocator,
     MigrateOptions,
     SkipWhy,
     load_migrate_config,
     migrate,
     python_files,
+    rewrite_source,
 )
+
+
+def in_package(tmp_path: Path, source: str) -> str:
+    """Rewrite `source` as `shop/orders.py` of a package `shop` under `tmp_path`."""
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    path = package / "orders.py"
+    data = dedent(source).encode("utf-8")
+    path.write_bytes(data)
+    allocator = CodeAllocator("shop", 100, 199)
+    return rewrite_source(data, allocator, path=str(path)).decode("utf-8")
+
+
+RAISE = "\n\ndef f():\n    raise ValueError('x')\n"
+RAISED = (
+    "\n\ndef f():\n    raise errkit.ValidationError('x', module=\"shop\", code=100)\n"
+)
+
+
+class TestIsortPlace:
+    def test_new_section_between_stdlib_and_first_party(self, tmp_path: Path) -> None:
+        """With stdlib and first-party imports, errkit gets a section between them."""
+        source = "import os\nimport threading\n\nfrom shop.errors import Gone" + RAISE
+        assert in_package(tmp_path, source) == (
+            "import os\nimport threading\n\nimport errkit\n\n"
+            "from shop.errors import Gone" + RAISED
+        )
+
+    def test_alphabetical_among_third_party(self, tmp_path: Path) -> None:
+        """Among third-party `import x` lines errkit goes in alphabetical order."""
+        source = (
+            "import os\n\nimport attr\nimport Zope\nfrom attr import s\n\n"
+            "from . import models" + RAISE
+        )
+        assert in_package(tmp_path, source) == (
+            "import os\n\nimport attr\nimport errkit\nimport Zope\n"
+            "from attr import s\n\nfrom . import models" + RAISED
+        )
+
+    def test_after_last_third_party_straight_import(self, tmp_path: Path) -> None:
+        """After the last `import x` of the section, before its `from` imports."""
+        source = "import attr\nfrom click import echo\n" + RAISE
+        assert in_package(tmp_path, source) == (
+            "import attr\nimport errkit\nfrom click import echo\n" + RAISED
+        )
+
+    def test_before_third_party_from_imports(self, tmp_path: Path) -> None:
+        """With only `from x import` third-party lines, errkit opens the section."""
+        source = "import os\n\nfrom click import echo\n" + RAISE
+        assert in_package(tmp_path, source) == (
+            "import os\n\nimport errkit\nfrom click import echo\n" + RAISED
+        )
+
+    def test_new_section_after_stdlib_only(self, tmp_path: Path) -> None:
+        """After stdlib imports alone, errkit starts a section of its own."""
+        source = "import os\n" + RAISE
+        assert in_package(tmp_path, source) == "import os\n\nimport errkit\n" + RAISED
+
+    def test_comment_above_first_party_stays_with_it(self, tmp_path: Path) -> None:
+        """A comment heading the first-party section stays above that section."""
+        source = '"""Doc."""\n\n# ours\nfrom .errors import Gone' + RAISE
+        assert in_package(tmp_path, source) == (
+            '"""Doc."""\n\nimport errkit\n\n# ours\nfrom .errors import Gone' + RAISED
+        )
 
 
 class TestImportPlacement:
@@ -33,6 +100,7 @@ class TestImportPlacement:
         after = """\
             \"\"\"Doc.\"\"\"
             from __future__ import annotations
+
             import errkit
 
             try:

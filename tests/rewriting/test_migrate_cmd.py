@@ -61,7 +61,7 @@ class TestMigrateCommand:
         """--apply rewrites the file and records the codes; a rerun changes nothing."""
         assert errkit(project, "--apply").returncode == 0
         assert (project / "stock" / "take.py").read_text("utf-8") == (
-            "import os\nimport errkit\n\n\ndef take(n):\n    if n < 0:\n"
+            "import os\n\nimport errkit\n\n\ndef take(n):\n    if n < 0:\n"
             "        raise errkit.ValidationError('negative', module=\"stock\","
             " code=100)\n"
             "    try:\n        return os.environ[n]\n    except KeyError as exc:\n"

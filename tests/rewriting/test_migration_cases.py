@@ -67,7 +67,7 @@ class TestBR16Comments:
         )
         outcome = run_migration(tmp_path, {"m.py": source})["m.py"]
         assert outcome.after == (  # type: ignore[attr-defined]
-            b"import os\n\n# Local helpers\nfrom os import path\nimport errkit\n\n"
+            b"import os\n\n# Local helpers\nfrom os import path\n\nimport errkit\n\n"
             b"# the loader\ndef f():\n"
             b"    raise errkit.ValidationError('x', module=\"proj\", code=100)\n"
         )
@@ -89,7 +89,7 @@ class TestBR19LineEndings:
             tmp_path, {"crlf.py": b"import os\r\nraise ValueError('x')\r\n"}
         )["crlf.py"]
         assert outcome.after == (  # type: ignore[attr-defined]
-            b"import os\r\nimport errkit\r\n"
+            b"import os\r\n\r\nimport errkit\r\n"
             b"raise errkit.ValidationError('x', module=\"proj\", code=100)\r\n"
         )
 

@@ -20,6 +20,7 @@ class TestSpawnTask:
         """
         after = """\
             import asyncio
+
             import errkit
 
             async def refresh():
@@ -34,7 +35,7 @@ class TestSpawnTask:
             "import os\ndef f(loop):\n    loop.create_task(c()).add_done_callback(g)\n"
         )
         after = (
-            "import os\nimport errkit\ndef f(loop):\n"
+            "import os\n\nimport errkit\ndef f(loop):\n"
             '    errkit.watch(loop.create_task(c()), context="inventory:f")'
             ".add_done_callback(g)\n"
         )
@@ -70,7 +71,7 @@ class TestSpawnExecutor:
         """`executor.submit(...)` is passed through `errkit.watch`."""
         before = "import os\ndef f(executor):\n    return executor.submit(work, 1)\n"
         after = (
-            "import os\nimport errkit\ndef f(executor):\n"
+            "import os\n\nimport errkit\ndef f(executor):\n"
             '    return errkit.watch(executor.submit(work, 1), context="inventory:f")\n'
         )
         assert migrated(before, only=SiteKind.SPAWN_EXECUTOR) == after
@@ -81,7 +82,7 @@ class TestSpawnExecutor:
             "import os\nasync def f(loop):\n    await loop.run_in_executor(None, g)\n"
         )
         after = (
-            "import os\nimport errkit\nasync def f(loop):\n"
+            "import os\n\nimport errkit\nasync def f(loop):\n"
             '    await errkit.watch(loop.run_in_executor(None, g), context="inventory:f")\n'
         )
         assert migrated(before, only=SiteKind.SPAWN_EXECUTOR) == after
@@ -103,10 +104,13 @@ class TestSpawnThread:
         """
         after = """\
             import threading
+
             import errkit
 
             def start():
-                threading.Thread(target=errkit.recovered(pump, context="inventory:start"), daemon=True).start()
+                threading.Thread(
+                    target=errkit.recovered(pump, context="inventory:start"), daemon=True
+                ).start()
         """
         assert migrated(before, only=SiteKind.SPAWN_THREAD) == dedent(after)
 
@@ -114,7 +118,7 @@ class TestSpawnThread:
         """A Timer's positional function argument is wrapped."""
         before = "from threading import Timer\nTimer(5, flush).start()\n"
         after = (
-            "from threading import Timer\nimport errkit\n"
+            "from threading import Timer\n\nimport errkit\n"
             'Timer(5, errkit.recovered(flush, context="inventory:stock")).start()\n'
         )
         assert migrated(before, only=SiteKind.SPAWN_THREAD) == after
@@ -123,7 +127,7 @@ class TestSpawnThread:
         """A Thread subclass gains RecoveredThread and keeps threading.Thread."""
         before = "import threading\nclass Pump(threading.Thread):\n    pass\n"
         after = (
-            "import threading\nimport errkit\nclass Pump(errkit.RecoveredThread,"
+            "import threading\n\nimport errkit\nclass Pump(errkit.RecoveredThread,"
             ' threading.Thread, context="inventory:Pump.run"):\n    pass\n'
         )
         assert migrated(before, only=SiteKind.SPAWN_THREAD) == after

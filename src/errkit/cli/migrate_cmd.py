@@ -92,6 +92,7 @@ def migrate_command(
         write_atomic,
         write_codes,
     )
+    from errkit.rewriting.layout import project_line_length
     from errkit.rewriting.safety import outside_git
 
     try:
@@ -124,7 +125,11 @@ def migrate_command(
                 f"got {target!r}"
             )
     files = python_files(roots, config_file.parent, config.exclude)
-    options = MigrateOptions(kinds=parse_kinds(only, skip), jobs=jobs)
+    options = MigrateOptions(
+        kinds=parse_kinds(only, skip),
+        jobs=jobs,
+        line_length=project_line_length(config_file.parent),
+    )
     try:
         sites, taken = scanner_view(config_file.parent, jobs, config.tool)
         options = replace(options, sites=sites, taken=taken)

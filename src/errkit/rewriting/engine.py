@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.config_codes import MigrateConfig, ModuleSpec
+from errkit.rewriting.layout import LINE_LENGTH
 from errkit.rewriting.planner import plan_source
 from errkit.rewriting.results import FileOutcome, SkipWhy, Status
 from errkit.rewriting.targets import (
@@ -76,6 +77,8 @@ class MigrateOptions:
     sites: Mapping[str, tuple[Site, ...] | None] | None = None
     #: Codes already used in the tree, per module (the scanner's declarations).
     taken: Mapping[str, frozenset[int]] = field(default_factory=dict)
+    #: Lines a rewrite makes longer than this are spread over lines.
+    line_length: int = LINE_LENGTH
 
 
 @dataclass
@@ -190,7 +193,7 @@ def _run(
     modules = {spec.name: spec for spec in config.modules}
     plans = _allocate(plans, modules, config, run, taken)
     module_of = {job[0]: job[1] for job in jobs}
-    rewrite_jobs = [(plan, module_of[plan.path]) for plan in plans]
+    rewrite_jobs = [(plan, module_of[plan.path], options.line_length) for plan in plans]
     run.outcomes.extend(
         _pool_map(
             _rewrite_job, rewrite_jobs, workers, lambda job: _crashed(job[0].path)
@@ -311,6 +314,7 @@ def rewrite_source(
     allocator: CodeAllocator,
     kinds: frozenset[SiteKind] | None = None,
     path: str = "<source>",
+    line_length: int = LINE_LENGTH,
 ) -> bytes:
     """One file's bytes migrated in this process, codes from `allocator`.
 
@@ -331,7 +335,7 @@ def rewrite_source(
         plan = replace(plan, import_before=None)
     if not plan.edits:
         return data
-    return rewrite_bytes(data, plan, allocator.module)
+    return rewrite_bytes(data, plan, allocator.module, line_length)
 
 
 # --- workers: each returns a value for every file, never raises ------------------------
@@ -409,8 +413,8 @@ def _plan_job(
         return _failure(path, SkipWhy.UNPARSABLE, exc, module)
 
 
-def _rewrite_job(job: tuple[FilePlan, str]) -> FileOutcome:
-    plan, module = job
+def _rewrite_job(job: tuple[FilePlan, str, int]) -> FileOutcome:
+    plan, module, line_length = job
     path = plan.path
     try:
         data = Path(path).read_bytes()
@@ -421,7 +425,7 @@ def _rewrite_job(job: tuple[FilePlan, str]) -> FileOutcome:
             path, Status.SKIPPED, module=module, why=SkipWhy.CHANGED_ON_DISK
         )
     try:
-        after = rewrite_bytes(data, plan, module)
+        after = rewrite_bytes(data, plan, module, line_length)
     except (KeyboardInterrupt, SystemExit):
         raise
     except _Skip as skip:
@@ -448,7 +452,9 @@ class _Skip(Exception):
         self.cause = cause
 
 
-def rewrite_bytes(data: bytes, plan: FilePlan, module: str) -> bytes:
+def rewrite_bytes(
+    data: bytes, plan: FilePlan, module: str, line_length: int = LINE_LENGTH
+) -> bytes:
     """`data` with `plan` applied; raises `_Skip` (or the parser's error) on failure."""
     import libcst as cst
 
@@ -460,7 +466,7 @@ def rewrite_bytes(data: bytes, plan: FilePlan, module: str) -> bytes:
 
     tree = cst.parse_module(data)
     try:
-        after = rewrite_module(tree, data, plan, module)
+        after = rewrite_module(tree, data, plan, module, line_length)
     except RoundTripError as exc:
         raise _Skip(SkipWhy.ROUND_TRIP, exc) from exc
     except NodeMismatchError as exc:

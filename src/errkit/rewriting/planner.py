@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from errkit.analysis.sites import Site, SiteKind, SiteState
 from errkit.rewriting import error_class, raise_generic, raise_unchained, spawn
+from errkit.rewriting.imports import ImportPlace, Layout, import_place
 from errkit.rewriting.targets import (
     ChainEdit,
     ClassEdit,
@@ -75,7 +76,7 @@ def plan_source(
         }
     planner = _Planner(tree, _LINE_BREAK.split(text), path, module, kinds, allowed)
     planner.run()
-    edits, counts, import_before = _locate(tree, planner)
+    edits, counts, import_before, place = _locate(tree, planner)
     declined = list(planner.declined)
     if allowed is not None:
         # Sites the scanner reports that no edit or decline accounts for.
@@ -92,6 +93,9 @@ def plan_source(
         edits=edits,
         declined=tuple(declined),
         import_before=import_before,
+        import_layout=place.layout.value
+        if place is not None
+        else Layout.LINE_AFTER.value,
         counts=counts,
         digest=hashlib.sha256(data).hexdigest(),
         declared=tuple(planner.declared),
@@ -162,7 +166,12 @@ def _key(node: ast.AST) -> tuple[int, int, int, int]:
 
 def _locate(
     tree: ast.Module, planner: _Planner
-) -> tuple[tuple[Edit, ...], tuple[tuple[int, str, int], ...], int | None]:
+) -> tuple[
+    tuple[Edit, ...],
+    tuple[tuple[int, str, int], ...],
+    int | None,
+    ImportPlace | None,
+]:
     groups = statement_groups(tree.body)
     members: dict[int, list[ast.stmt]] = {}
     for statement, group in zip(tree.body, groups):
@@ -185,15 +194,13 @@ def _locate(
         (group, kind, len(order)) for (group, kind), order in sorted(orders.items())
     )
     import_before = None
-    line = planner.import_after_line()
-    if line is not None:
-        import_before = next(
-            (
-                groups[i]
-                for i, statement in enumerate(tree.body)
-                if statement.lineno > line
-            ),
-            (groups[-1] + 1) if groups else 0,
+    place = planner.import_place()
+    if place is not None:
+        body = tree.body
+        import_before = (
+            groups[place.index]
+            if place.index < len(body)
+            else ((groups[-1] + 1) if groups else 0)
         )
         first = planner.first_import_time_index
         if first is not None and import_before > groups[first]:
@@ -201,7 +208,8 @@ def _locate(
             # (`from __future__ import x; raise ...`): importing before it breaks
             # the header, which the final `ast` check turns into a skipped file.
             import_before = groups[first]
-    return tuple(located), counts, import_before
+            place = ImportPlace(first, Layout.LINE_AFTER)
+    return tuple(located), counts, import_before, place
 
 
 @dataclass
@@ -234,6 +242,7 @@ class _Planner:
     ) -> None:
         self.tree = tree
         self.lines = lines
+        self.path = path
         self.stem = path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".py")
         self.module = module
         self.kinds = kinds
@@ -395,6 +404,30 @@ class _Planner:
             # An edit that runs at import time must come after the import.
             line = max(after, min(line, self.first_import_time_edit - 1))
         return line
+
+    def import_place(self) -> ImportPlace | None:
+        """Where `import errkit` goes (isort's place), or None when none is needed."""
+        line = self.import_after_line()
+        if line is None:
+            return None
+        body = self.tree.body
+        header_end, future = 0, False
+        for index, node in enumerate(body):
+            if index == 0 and _docstring(node):
+                header_end = 1
+            elif isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                header_end, future = index + 1, True
+            else:
+                break
+        place = import_place(body, self.path, header_end)
+        first = self.first_import_time_index
+        if place is not None and (first is None or place.index <= first):
+            return place
+        index = next((i for i, s in enumerate(body) if s.lineno > line), len(body))
+        if future and index == header_end:
+            # A section of its own after `from __future__ import ...`.
+            return ImportPlace(index, Layout.SECTION_AFTER)
+        return ImportPlace(index, Layout.LINE_AFTER)
 
     # --- the walk ------------------------------------------------------------------
 
@@ -643,6 +676,10 @@ def _already_recovered(
         isinstance(v, ast.Call) and spawn.resolve(v.func, imports) == "errkit.recovered"
         for v in values
     )
+
+
+def _docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
 
 
 def _only_imports(node: ast.stmt) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from errkit.rewriting.layout import line_break
 from errkit.rewriting.targets import CodeRequest, RaiseEdit
 
 #: builtin raised -> (errkit name, category, `category=` keyword or None)
@@ -197,16 +198,6 @@ def _argument_break(
         ):
             return arg.comma.whitespace_after
     return opening if isinstance(opening, cst.ParenthesizedWhitespace) else None
-
-
-def line_break(indent: str) -> cst.ParenthesizedWhitespace:
-    """A line break followed by the block's indentation plus `indent`."""
-    return cst.ParenthesizedWhitespace(
-        first_line=cst.TrailingWhitespace(),
-        empty_lines=[],
-        indent=True,
-        last_line=cst.SimpleWhitespace(indent),
-    )
 
 
 def apply_raise(

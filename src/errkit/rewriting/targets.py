@@ -147,6 +147,8 @@ class FilePlan:
     #: Insert `import errkit` before this top-level statement (libcst's numbering;
     #: the number of statements means at the end); None when no import is needed.
     import_before: int | None = None
+    #: How the import is inserted there (`imports.Layout` value).
+    import_layout: str = "line-after"
     #: (statement, node type, how many nodes of that type `ast` saw in it), for
     #: every statement with an edit: libcst must see the same numbers.
     counts: tuple[tuple[int, str, int], ...] = ()

@@ -19,13 +19,20 @@ file is skipped rather than edited in the wrong place.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from errkit.rewriting import error_class, raise_generic, raise_unchained, spawn
+from errkit.rewriting.imports import Layout
+from errkit.rewriting.layout import (
+    LINE_LENGTH,
+    longest_line,
+    spread_args,
+    spread_call,
+)
 from errkit.rewriting.planner import node_type
 from errkit.rewriting.targets import (
     ChainEdit,
@@ -44,11 +51,6 @@ _KINDS: dict[type, str] = {
     cst.ClassDef: "class",
     cst.Call: "call",
 }
-
-
-#: Lines the rewrite makes longer than this are spread over lines (black's and
-#: ruff's default; a project allowing longer lines just gets them split sooner).
-LINE_LENGTH = 88
 
 
 class RoundTripError(Exception):
@@ -91,6 +93,21 @@ class _Printer(CodegenState):
         self.parts: list[_Part] = []
         self.watching: dict[int, _Part] = {}
         self.counts: dict[tuple[int, str], int] = {}
+        #: The statement whose opening blank lines are counted, how many there
+        #: are, and the token index after the last of them.
+        self.blanks_group = -1
+        self.blanks_left = 0
+        self.blanks_end = -1
+
+    def watch_blanks(self, group: int, statement: cst.CSTNode) -> None:
+        """Note where the blank lines opening `statement` end when it is printed."""
+        count = 0
+        for line in getattr(statement, "leading_lines", ()):
+            if line.comment is not None:
+                break
+            count += 1
+        self.blanks_group = group
+        self.blanks_left = count
 
     def start_statement(self, group: int) -> None:
         self.finish_statement()
@@ -114,6 +131,14 @@ class _Printer(CodegenState):
             part.start = len(self.tokens)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
+        if (
+            self.group == self.blanks_group
+            and self.blanks_left
+            and isinstance(node, cst.EmptyLine)
+        ):
+            self.blanks_left -= 1
+            if not self.blanks_left:
+                self.blanks_end = len(self.tokens)
         part = self.watching.get(id(node))
         if part is not None:
             part.end = len(self.tokens)
@@ -135,7 +160,13 @@ class _Printer(CodegenState):
         self.parts.append(part)
 
 
-def rewrite_module(module: cst.Module, data: bytes, plan: FilePlan, name: str) -> bytes:
+def rewrite_module(
+    module: cst.Module,
+    data: bytes,
+    plan: FilePlan,
+    name: str,
+    line_length: int = LINE_LENGTH,
+) -> bytes:
     """`data` (which `module` was parsed from) with `plan` applied, as bytes.
 
     Raises `RoundTripError` before any edit if libcst does not print `data` back
@@ -143,6 +174,13 @@ def rewrite_module(module: cst.Module, data: bytes, plan: FilePlan, name: str) -
     UnicodeEncodeError if the result cannot be saved in the file's encoding.
     """
     printer = _Printer(module, plan)
+    if (
+        plan.import_before is not None
+        and plan.import_layout
+        in (Layout.SECTION_BEFORE.value, Layout.LINE_BEFORE.value)
+        and plan.import_before < len(module.body)
+    ):
+        printer.watch_blanks(plan.import_before, module.body[plan.import_before])
     for line in module.header:
         line._codegen(printer)
     starts = []
@@ -164,9 +202,13 @@ def rewrite_module(module: cst.Module, data: bytes, plan: FilePlan, name: str) -
         raise RoundTripError("libcst does not print this file back unchanged")
     _check_counts(plan, printer)
 
-    replacements = [_replacement(module, part, name, tokens) for part in printer.parts]
+    replacements = [
+        _replacement(module, part, name, tokens, line_length) for part in printer.parts
+    ]
     if plan.import_before is not None:
-        replacements.append(_import_line(module, tokens, starts, plan.import_before))
+        replacements.append(
+            _import_line(module, tokens, starts, plan, printer.blanks_end)
+        )
     for start, end, text in sorted(replacements, key=lambda r: r[0], reverse=True):
         tokens[start:end] = [text]
     return "".join(tokens).encode(module.encoding)
@@ -202,12 +244,13 @@ def _code(
 
 
 def _replacement(
-    module: cst.Module, part: _Part, name: str, tokens: list[str]
+    module: cst.Module, part: _Part, name: str, tokens: list[str], line_length: int
 ) -> tuple[int, int, str]:
     """(first token, end token, new text) for one edited node."""
     if part.start < 0 or part.end < part.start:
         raise NodeMismatchError(f"no tokens recorded for {type(part.node).__name__}")
     node = part.node
+    step = module.default_indent
     if isinstance(node, cst.Raise):
         updated = node
         for edit in part.edits:
@@ -220,19 +263,13 @@ def _replacement(
                 updated = raise_unchained.apply_chain(updated, edit.cause)
             else:
                 raise NodeMismatchError(f"raise does not match {edit!r}")
-        text = _raise_text(module, node, updated, part)
-        if "\n" not in text and "\r" not in text:
-            before, after = _line_around(tokens, part.start, part.end)
-            # A trailing comment may run long (migration case BR-16 keeps it).
-            after = after.split("#", 1)[0].rstrip()
-            old = "".join(tokens[part.start : part.end])
-            too_long = len(before) + len(text) + len(after) > LINE_LENGTH
-            if too_long and len(before) + len(old) + len(after) <= LINE_LENGTH:
-                # The keywords alone push the line over: spread the call over
-                # lines the way a formatter would, arguments joined if they fit.
-                text = _raise_text(module, node, updated, part, split=False)
-                if _longest(before + text + after) > LINE_LENGTH:
-                    text = _raise_text(module, node, updated, part, split=True)
+        text = _fitted(
+            tokens,
+            part,
+            _raise_text(module, node, updated, part),
+            lambda lines: _raise_text(module, node, updated, part, split=lines),
+            line_length,
+        )
         return part.start, part.end, text
     (edit,) = part.edits
     if isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler)):
@@ -252,15 +289,64 @@ def _replacement(
             raise NodeMismatchError(f"class does not match {edit!r}")
         updated_class = error_class.apply_class(node, edit, name)
         args = [*updated_class.bases, *updated_class.keywords]
-        return part.start, part.end, _code(module, args, part.indent)
+
+        def spread_bases(one_per_line: bool) -> str:
+            # The brackets are outside the replaced tokens: the line break after
+            # `(` is written here.
+            opening = module.default_newline + "".join(part.indent) + step
+            spread = spread_args(args, step, one_per_line)
+            return opening + _code(module, spread, part.indent)
+
+        text = _fitted(
+            tokens, part, _code(module, args, part.indent), spread_bases, line_length
+        )
+        return part.start, part.end, text
     if not isinstance(edit, SpawnEdit) or _callee(node) != edit.callee:  # type: ignore[arg-type]
         raise NodeMismatchError(f"call does not match {edit!r}")
     assert isinstance(node, cst.Call)
-    return (
-        part.start,
-        part.end,
-        _code(module, [spawn.apply_spawn(node, edit)], part.indent),
+    wrapped = spawn.apply_spawn(node, edit)
+    text = _fitted(
+        tokens,
+        part,
+        _code(module, [wrapped], part.indent),
+        lambda lines: _code(module, [spread_call(wrapped, step, lines)], part.indent),
+        line_length,
     )
+    return part.start, part.end, text
+
+
+def _fitted(
+    tokens: list[str],
+    part: _Part,
+    text: str,
+    spread: Callable[[bool], str],
+    line_length: int,
+) -> str:
+    """`text`, or the part spread over lines if it makes its line too long.
+
+    `spread(False)` puts the arguments on one line of their own, `spread(True)`
+    goes further; the first that fits is used. A part already spread over lines
+    keeps its layout unless the rewrite made one of its lines too long.
+    """
+    before, after = _line_around(tokens, part.start, part.end)
+    # A trailing comment may run long (migration case BR-16 keeps it in place).
+    after = after.split("#", 1)[0].rstrip()
+    longest = longest_line(before + text + after)
+    if longest <= line_length:
+        return text
+    if "\n" in text or "\r" in text:
+        # Already over lines: re-laid out only if the rewrite made a line too
+        # long and one argument per line makes it shorter.
+        old = "".join(tokens[part.start : part.end])
+        if longest_line(before + old + after) > line_length:
+            return text
+        spread_text = spread(True)
+        shorter = longest_line(before + spread_text + after) < longest
+        return spread_text if shorter else text
+    spread_text = spread(False)
+    if longest_line(before + spread_text + after) <= line_length:
+        return spread_text
+    return spread(True)
 
 
 def _raise_text(
@@ -278,6 +364,9 @@ def _raise_text(
     assert updated.exc is not None
     exc = updated.exc
     if split is not None and isinstance(exc, cst.Call):
+        if not any(isinstance(edit, RaiseEdit) for edit in part.edits):
+            # Only `from err` was added: spread the call as it is.
+            exc = spread_call(exc, module.default_indent, split)
         for edit in part.edits:
             if isinstance(edit, RaiseEdit):
                 original_exc = original.exc
@@ -293,10 +382,6 @@ def _raise_text(
     if updated.cause is not None and original.cause is None:
         parts.append(updated.cause)
     return _code(module, parts, part.indent)
-
-
-def _longest(text: str) -> int:
-    return max(len(line) for line in text.splitlines())
 
 
 def _module_name(call: cst.Call) -> str:
@@ -330,8 +415,15 @@ def _line_around(tokens: list[str], start: int, end: int) -> tuple[str, str]:
 
 
 def _import_line(
-    module: cst.Module, tokens: list[str], starts: list[int], index: int
+    module: cst.Module,
+    tokens: list[str],
+    starts: list[int],
+    plan: FilePlan,
+    blanks_end: int,
 ) -> tuple[int, int, str]:
+    """(position, position, text) inserting `import errkit` where the plan says."""
+    index = plan.import_before
+    assert index is not None
     line = _code(
         module,
         [
@@ -340,11 +432,23 @@ def _import_line(
             )
         ],
     )
+    newline = module.default_newline
     if index < len(starts):
+        if plan.import_layout == Layout.SECTION_AFTER.value:
+            return starts[index], starts[index], newline + line
+        at = blanks_end if blanks_end >= 0 else starts[index]
+        if plan.import_layout == Layout.SECTION_BEFORE.value:
+            # After the blank lines that open the next section, so the sections
+            # stay one blank line apart.
+            return at, at, line + newline
+        if plan.import_layout == Layout.LINE_BEFORE.value:
+            return at, at, line
         return starts[index], starts[index], line
     if tokens and not tokens[-1].endswith(("\n", "\r")):
         # The file ends without a line break: put one before the import instead.
-        line = module.default_newline + line.rstrip("\r\n")
+        line = newline + line.rstrip("\r\n")
+    if plan.import_layout == Layout.SECTION_AFTER.value:
+        line = newline + line
     return len(tokens), len(tokens), line
 
 
