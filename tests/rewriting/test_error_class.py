@@ -113,3 +113,117 @@ class TestConstructorBuiltins:
         """`class E(ValueError, Base)` is left: Base could make the MRO impossible."""
         source = "class Bad(ValueError, Base):\n    pass\n"
         assert migrated(source, only=ONLY) == source
+
+
+class TestCategoryByName:
+    @pytest.mark.parametrize(
+        ("name", "base", "header"),
+        [
+            (
+                "ConflictingIdError",
+                "KeyError",
+                'class ConflictingIdError(errkit.ConflictError, KeyError, module="inventory", code=120):',
+            ),
+            (
+                "JobExists",
+                "Exception",
+                'class JobExists(errkit.ConflictError, Exception, module="inventory", code=120):',
+            ),
+            (
+                "DuplicateName",
+                "ValueError",
+                'class DuplicateName(errkit.ConflictError, ValueError, module="inventory", code=120):',
+            ),
+            (
+                "ItemNotFound",
+                "Exception",
+                'class ItemNotFound( errkit.CodedError, Exception, module="inventory", code=110, category="not_found" ):',
+            ),
+            (
+                "MissingConfig",
+                "ValueError",
+                'class MissingConfig( errkit.CodedError, ValueError, module="inventory", code=110, category="not_found" ):',
+            ),
+            (
+                "FetchTimeout",
+                "OSError",
+                'class FetchTimeout( errkit.CodedError, OSError, module="inventory", code=150, category="timeout" ):',
+            ),
+            (
+                "PermissionDenied",
+                "Exception",
+                'class PermissionDenied( errkit.CodedError, Exception, module="inventory", code=130, category="unauthorized" ):',
+            ),
+            (
+                "Unauthorized",
+                "ValueError",
+                'class Unauthorized( errkit.CodedError, ValueError, module="inventory", code=130, category="unauthorized" ):',
+            ),
+            (
+                "Forbidden",
+                "Exception",
+                'class Forbidden( errkit.CodedError, Exception, module="inventory", code=130, category="unauthorized" ):',
+            ),
+            (
+                "InvalidTrigger",
+                "TypeError",
+                'class InvalidTrigger( errkit.CodedError, TypeError, module="inventory", code=100, category="validation" ):',
+            ),
+            (
+                "ValidationFailed",
+                "Exception",
+                'class ValidationFailed( errkit.CodedError, Exception, module="inventory", code=100, category="validation" ):',
+            ),
+            (
+                "RateLimited",
+                "Exception",
+                'class RateLimited(errkit.RateLimitError, Exception, module="inventory", code=180):',
+            ),
+            (
+                "Throttled",
+                "RuntimeError",
+                'class Throttled(errkit.RateLimitError, RuntimeError, module="inventory", code=180):',
+            ),
+            (
+                "TokenExpired",
+                "Exception",
+                'class TokenExpired( errkit.CodedError, Exception, module="inventory", code=140, category="state" ):',
+            ),
+            (
+                "BadState",
+                "RuntimeError",
+                'class BadState(errkit.StateError, RuntimeError, module="inventory", code=140):',
+            ),
+            (
+                "JobLookupError",
+                "KeyError",
+                'class JobLookupError(errkit.NotFoundError, KeyError, module="inventory", code=110):',
+            ),
+        ],
+        ids=[
+            "ConflictingIdError",
+            "JobExists",
+            "DuplicateName",
+            "ItemNotFound",
+            "MissingConfig",
+            "FetchTimeout",
+            "PermissionDenied",
+            "Unauthorized",
+            "Forbidden",
+            "InvalidTrigger",
+            "ValidationFailed",
+            "RateLimited",
+            "Throttled",
+            "TokenExpired",
+            "BadState",
+            "JobLookupError",
+        ],
+    )
+    def test_name_picks_category_ancestry_picks_base(
+        self, migrated: Migrate, name: str, base: str, header: str
+    ) -> None:
+        """A telling name sets the category (and code block); no builtin is added."""
+        out = migrated(f"class {name}({base}):\n    pass\n", only=ONLY)
+        lines = out.splitlines()
+        assert lines[0] == "import errkit"
+        assert " ".join(line.strip() for line in lines[1:-1]) == header

@@ -50,18 +50,30 @@ _BASE_CATEGORY = (
     ("RuntimeError", "internal"),
 )
 
-#: For classes based on Exception itself, the class name says the most.
-_NAME_CATEGORY = (
-    (re.compile(r"NotFound|Missing|NoSuch|Unknown", re.IGNORECASE), "not_found"),
-    (
-        re.compile(r"Invalid|Validation|Malformed|BadRequest|Parse", re.IGNORECASE),
-        "validation",
-    ),
-    (re.compile(r"Conflict|Exists|Duplicate|OutOf|Already", re.IGNORECASE), "conflict"),
-    (re.compile(r"Auth|Permission|Forbidden|Denied", re.IGNORECASE), "unauthorized"),
-    (re.compile(r"RateLimit|Throttl|Quota", re.IGNORECASE), "rate_limit"),
+#: Names that say the category outright, whatever builtin the class is based on
+#: (`ConflictingIdError(KeyError)` is a conflict, not a missing key). First
+#: match wins.
+_STRONG_NAMES = (
+    (re.compile(r"Conflict|Exists|Duplicate", re.IGNORECASE), "conflict"),
+    (re.compile(r"NotFound|Missing", re.IGNORECASE), "not_found"),
     (re.compile(r"Timeout|TimedOut", re.IGNORECASE), "timeout"),
-    (re.compile(r"State|Closed|NotReady|NotRunning", re.IGNORECASE), "state"),
+    (
+        re.compile(r"Permission|Unauthori[sz]ed|Forbidden", re.IGNORECASE),
+        "unauthorized",
+    ),
+    (re.compile(r"Invalid|Validation", re.IGNORECASE), "validation"),
+    (re.compile(r"RateLimit|Throttl", re.IGNORECASE), "rate_limit"),
+    (re.compile(r"Expired|State", re.IGNORECASE), "state"),
+)
+
+#: Weaker hints, for classes whose builtin bases say nothing (plain Exception).
+_NAME_CATEGORY = (
+    (re.compile(r"NoSuch|Unknown", re.IGNORECASE), "not_found"),
+    (re.compile(r"Malformed|BadRequest|Parse", re.IGNORECASE), "validation"),
+    (re.compile(r"OutOf|Already", re.IGNORECASE), "conflict"),
+    (re.compile(r"Auth|Denied", re.IGNORECASE), "unauthorized"),
+    (re.compile(r"Quota", re.IGNORECASE), "rate_limit"),
+    (re.compile(r"Closed|NotReady|NotRunning", re.IGNORECASE), "state"),
     (
         re.compile(r"Connection|Network|Remote|Upstream|External", re.IGNORECASE),
         "external",
@@ -134,7 +146,14 @@ def ancestry(names: list[str]) -> frozenset[str]:
 
 
 def category_for(name: str, builtin_bases: list[str]) -> str:
-    """The category of a class from its builtin bases, then from its name."""
+    """The category of a class: a telling name, then its builtin bases, then hints.
+
+    The category picks the code block; the errkit base is then chosen so that the
+    class gains no builtin ancestor (see `plan_class`).
+    """
+    for pattern, category in _STRONG_NAMES:
+        if pattern.search(name):
+            return category
     have = ancestry(builtin_bases)
     for builtin, category in _BASE_CATEGORY:
         if builtin in have:
