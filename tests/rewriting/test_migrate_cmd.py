@@ -197,3 +197,50 @@ class TestMigrateScope:
         subprocess.run([*git, "commit", "-qm", "base"], cwd=project, check=True)
         result = errkit(project, "--apply")
         assert (result.returncode, "git work tree" in result.stderr) == (0, False)
+
+
+BAD_FILES = {
+    "py2_only.py": b"print 'hello'\n",
+    "tabs.py": b"if x:\n\tpass\n        pass\n",
+    "nul.py": b"x = 1\x00\n",
+    "undecodable.py": b"x = '\xff'\n",
+}
+
+
+class TestSkippedLikeScan:
+    def test_skipped_lines_match_scan(self, project: Path) -> None:
+        """migrate lists each bad file with the exact line `errkit scan` prints."""
+        for name, data in BAD_FILES.items():
+            (project / "stock" / name).write_bytes(data)
+        result = errkit(project, ".")
+        scan = subprocess.run(
+            [*ERRKIT, "scan", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+        def skipped(text: str) -> list[str]:
+            return sorted(line for line in text.splitlines() if ": skipped (" in line)
+
+        assert result.returncode == 3
+        assert skipped(result.stderr) == skipped(scan.stderr)
+        assert skipped(result.stderr) == [
+            (
+                "stock/nul.py:1: skipped (syntax-error): SyntaxError: source code cannot"
+                " contain null bytes"
+            ),
+            (
+                "stock/py2_only.py:1: skipped (syntax-error): SyntaxError: Missing"
+                " parentheses in call to 'print'. Did you mean print(...)?"
+            ),
+            (
+                "stock/tabs.py:3: skipped (syntax-error): TabError: inconsistent use of"
+                " tabs and spaces in indentation"
+            ),
+            (
+                "stock/undecodable.py:1: skipped (undecodable): UnicodeDecodeError:"
+                " 'utf-8' codec can't decode byte 0xff in position 5: invalid start byte"
+            ),
+        ]

@@ -75,7 +75,7 @@ def migrate_command(
     jobs: int | None,
 ) -> None:
     """Rewrite MODULE names or PATHs onto errkit without changing behaviour."""
-    from errkit.cli.app import fail, load_target
+    from errkit.cli.app import fail, load_target, skipped_line
     from errkit.rewriting import (
         ConfigError,
         LibcstVersionError,
@@ -131,8 +131,8 @@ def migrate_command(
         line_length=project_line_length(config_file.parent),
     )
     try:
-        sites, taken = scanner_view(config_file.parent, jobs, config.tool)
-        options = replace(options, sites=sites, taken=taken)
+        sites, taken, skips = scanner_view(config_file.parent, jobs, config.tool)
+        options = replace(options, sites=sites, taken=taken, skips=skips)
     except Exception as exc:  # noqa: BLE001 - the planner's own rules still work
         click.echo(
             f"errkit: warning: scanner unavailable ({type(exc).__name__}: "
@@ -170,11 +170,19 @@ def migrate_command(
         write_codes(config_file, run.allocations)
 
     for outcome in skipped:
-        # The shape and tags of `errkit scan`'s skipped-file lines.
-        where = f":{outcome.line}" if outcome.line else ""
+        # The wording and tags of `errkit scan`'s skipped-file lines.
         why = outcome.why.value if outcome.why else "skipped"
-        error = f": {outcome.error}: {outcome.detail}" if outcome.error else ""
-        _note(f"{_shown(outcome.path)}{where}: skipped ({why}){error}\n")
+        if outcome.error is not None:
+            text = skipped_line(
+                _shown(outcome.path),
+                why,
+                outcome.error,
+                outcome.detail or "",
+                outcome.line,
+            )
+        else:  # nothing raised: the file changed on disk during the run
+            text = f"{_shown(outcome.path)}: skipped ({why})"
+        _note(text + "\n")
     for outcome in run.outcomes:
         for declined in outcome.declined:
             _note(

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from errkit.analysis.sites import Site, SiteKind, SiteState
+from errkit.analysis.sites import Site, SiteKind, SiteState, Skipped
 from errkit.rewriting.codes import CodeAllocator
 from errkit.rewriting.config_codes import MigrateConfig, ModuleSpec
 from errkit.rewriting.layout import LINE_LENGTH
@@ -75,6 +75,9 @@ class MigrateOptions:
     #: given, only files with unmigrated sites are planned, and only at those
     #: sites; without it the planner's own site rules decide.
     sites: Mapping[str, tuple[Site, ...] | None] | None = None
+    #: Files the scanner skipped, per absolute path: reported with the scanner's
+    #: own tag and message (the same line `errkit scan` prints), never re-parsed.
+    skips: Mapping[str, Skipped] = field(default_factory=dict)
     #: Codes already used in the tree, per module (the scanner's declarations).
     taken: Mapping[str, frozenset[int]] = field(default_factory=dict)
     #: Lines a rewrite makes longer than this are spread over lines.
@@ -141,6 +144,20 @@ def migrate(
         if spec is None:
             run.outcomes.append(FileOutcome(str(path), Status.NOT_IN_MODULE))
             continue
+        skip = options.skips.get(str(path))
+        if skip is not None:
+            run.outcomes.append(
+                FileOutcome(
+                    str(path),
+                    Status.SKIPPED,
+                    module=spec.name,
+                    why=SkipWhy(skip.reason.value),
+                    error=skip.error,
+                    detail=skip.detail,
+                    line=skip.line,
+                )
+            )
+            continue
         sites: tuple[Site, ...] | None = None
         if options.sites is not None:
             sites = options.sites.get(str(path))
@@ -205,8 +222,12 @@ def _run(
 
 def scanner_view(
     root: Path, jobs: int | None = None, tool: ToolConfig | None = None
-) -> tuple[dict[str, tuple[Site, ...] | None], dict[str, frozenset[int]]]:
-    """The scanner's sites per absolute path and the codes used, for `root`.
+) -> tuple[
+    dict[str, tuple[Site, ...] | None],
+    dict[str, frozenset[int]],
+    dict[str, Skipped],
+]:
+    """The scanner's sites per absolute path, the codes used, and skipped files.
 
     Uses the analysis layer's own config (`tool`, else loaded from `root`) and
     scanner, without its cache so a `--diff` run writes nothing.
@@ -217,13 +238,17 @@ def scanner_view(
     if tool is None:
         tool = load_config(root)
     sites: dict[str, tuple[Site, ...] | None] = {}
+    skips: dict[str, Skipped] = {}
     taken: dict[str, set[int]] = {}
     for scan in scan_tree(root, tool, jobs=jobs, cache=False):
         where = str((root / scan.path).resolve())
         sites[where] = None if scan.skipped is not None else scan.sites
+        if scan.skipped is not None:
+            skips[where] = scan.skipped
         for declared in scan.codes:
             taken.setdefault(declared.module, set()).add(declared.code)
-    return sites, {module: frozenset(codes) for module, codes in taken.items()}
+    codes = {module: frozenset(found) for module, found in taken.items()}
+    return sites, codes, skips
 
 
 def _allocate(

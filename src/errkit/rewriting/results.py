@@ -25,11 +25,12 @@ class Status(str, enum.Enum):
 class SkipWhy(str, enum.Enum):
     """Why a file was left untouched. A fact about the file, not an errkit error."""
 
-    # The first four are the scanner's tags (`SkipReason`), for the same failures.
+    # The first five are the scanner's tags (`SkipReason`), for the same failures.
     UNREADABLE = "unreadable"  # OSError while reading
     UNDECODABLE = "undecodable"  # bad coding cookie or bytes
     SYNTAX_ERROR = "syntax-error"  # SyntaxError, TabError, NUL byte
     TOO_COMPLEX = "too-complex"  # MemoryError / RecursionError in the parser
+    SCANNER_ERROR = "scanner-error"  # the scanner failed on the file (its bug)
     UNPARSABLE = "unparsable"  # libcst failed where `ast` did not, any exception class
     ROUND_TRIP = "round-trip"  # libcst does not print the file back byte for byte
     UNENCODABLE = "unencodable"  # the rewrite cannot be saved in the file's encoding
