@@ -80,7 +80,7 @@ class TestErrkitTomlWithToolTable:
         self, tmp_path: Path, caplog: pytest.LogCaptureFixture
     ) -> None:
         """Unknown keys are warnings on the errkit logger, with their full key name."""
-        (tmp_path / "errkit.toml").write_text('stray = 1\n' + self.TOML)
+        (tmp_path / "errkit.toml").write_text("stray = 1\n" + self.TOML)
         with caplog.at_level("WARNING", logger="errkit"):
             load_config(tmp_path)
         toml = tmp_path / "errkit.toml"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+
 from errkit.analysis.sites import Skipped, SkipReason
 
 __all__ = ["ParsedSource", "SkipFile", "parse_source"]
@@ -31,7 +32,7 @@ class SkipFile(Exception):
 class ParsedSource:
     """A decoded, parsed file: its tree, its text, its lines, its encoding."""
 
-    __slots__ = ("tree", "text", "encoding", "_lines")
+    __slots__ = ("_lines", "encoding", "text", "tree")
 
     def __init__(self, tree: ast.Module, text: str, encoding: str) -> None:
         self.tree = tree
@@ -77,8 +78,7 @@ def decode_source(data: bytes) -> tuple[str, str]:
         raise SkipFile(
             Skipped(SkipReason.UNDECODABLE, "UnicodeDecodeError", str(exc), line)
         ) from None
-    if text.startswith("\ufeff"):  # a BOM decoded by a cookie saying utf-8
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
 

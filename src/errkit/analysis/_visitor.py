@@ -75,10 +75,12 @@ _SPAWN_HINTS = (
     "start_thread",
 )
 _EXEMPT_RE = re.compile(
-    r"#\s*errkit:\s*ignore\[([^\]]*)\](?:[ \t]*--[ \t]*([^\n]*?))?[ \t]*$", re.M
+    r"#\s*errkit:\s*ignore\[([^\]]*)\](?:[ \t]*--[ \t]*([^\n]*?))?[ \t]*$", re.MULTILINE
 )
-_TASK_GROUP_NAME = re.compile(r"(?:^|_)(?:tg|task_?group|group|nursery)$", re.I)
-_EXECUTOR_NAME = re.compile(r"executor|pool", re.I)
+_TASK_GROUP_NAME = re.compile(
+    r"(?:^|_)(?:tg|task_?group|group|nursery)$", re.IGNORECASE
+)
+_EXECUTOR_NAME = re.compile(r"executor|pool", re.IGNORECASE)
 _STR_METHODS = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip"})
 _RE_FUNCS = frozenset({"match", "search", "fullmatch", "findall", "finditer"})
 _FIRE_AND_FORGET_CHAIN = frozenset({"start", "add_done_callback"})

@@ -73,7 +73,7 @@ class ScanCache:
         gc.disable()
         try:
             stats, scans = pickle.loads(data)
-        except Exception as exc:  # a broken cache is an empty cache
+        except Exception as exc:  # noqa: BLE001 - a broken cache is an empty cache
             log.warning("ignoring unreadable scan cache %s: %s", self.path, exc)
             return
         finally:

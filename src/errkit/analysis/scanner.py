@@ -78,7 +78,7 @@ def scan_source(
             path, count_lines(parsed.text), skipped=skipped, module_name=module_name
         )
     except Exception as exc:  # a scanner bug must not end the run, nor hide
-        log.error("errkit failed to scan %s", path, exc_info=True)
+        log.exception("errkit failed to scan %s", path)
         detail = f"{exc} (a bug in errkit's scanner; please report it)"
         skipped = Skipped(SkipReason.SCANNER_ERROR, type(exc).__name__, detail, None)
         return FileScan(

@@ -77,8 +77,8 @@ def _summary(report: StatusReport) -> str:
         ("exempt", t.count(state=SiteState.EXEMPT)),
         ("unmigrated", t.unmigrated),
         ("done by sites", f"{_pct(t.percent)} ({t.done}/{t.total})"),
-        ("done by files", f"{_pct(report.files_percent)} "
-         f"({report.files_done}/{report.files_with_sites})"),
+        ("done by files", (f"{_pct(report.files_percent)} "
+         f"({report.files_done}/{report.files_with_sites})")),
         ("skipped files", len(report.skipped)),
     ]  # fmt: skip
     return _table(["measure", "value"], [[str(a), str(b)] for a, b in rows])
@@ -148,6 +148,5 @@ def _plain(text: str) -> str:
     """Markdown list text without its markers and backticks."""
     text = text.strip()
     for marker in ("- ", "* "):
-        if text.startswith(marker):
-            text = text[len(marker) :]
+        text = text.removeprefix(marker)
     return text.replace("`", "")

@@ -32,10 +32,12 @@ def to_markdown(report: StatusReport) -> str:
     )
     out += [f"# {title}", ""]
     out += [
-        "Computed from the source by `errkit status --format markdown`; regenerate it "
-        "rather than editing it. A site is done when it is migrated or exempt (a "
-        "reviewed `# errkit: ignore[kind] -- reason`); a file is done when it has "
-        "sites and none is left unmigrated.",
+        (
+            "Computed from the source by `errkit status --format markdown`; regenerate it "
+            "rather than editing it. A site is done when it is migrated or exempt (a "
+            "reviewed `# errkit: ignore[kind] -- reason`); a file is done when it has "
+            "sites and none is left unmigrated."
+        ),
         "",
     ]
     out += _summary(report)
@@ -67,8 +69,10 @@ def _summary(report: StatusReport) -> list[str]:
         f"| exempt | {tally.count(state=SiteState.EXEMPT)} |",
         f"| unmigrated | {tally.unmigrated} |",
         f"| done by sites | {_pct(tally.percent)} ({tally.done}/{tally.total}) |",
-        f"| done by files | {_pct(report.files_percent)} "
-        f"({report.files_done}/{report.files_with_sites} files with sites) |",
+        (
+            f"| done by files | {_pct(report.files_percent)} "
+            f"({report.files_done}/{report.files_with_sites} files with sites) |"
+        ),
         f"| skipped files | {len(report.skipped)} |",
         "",
     ]
@@ -106,8 +110,10 @@ def _priorities(report: StatusReport) -> list[str]:
         lines += [
             f"### {label}",
             "",
-            "| module | range | owner | files done | sites done | progress "
-            "| unmigrated |",
+            (
+                "| module | range | owner | files done | sites done | progress "
+                "| unmigrated |"
+            ),
             "| --- | --- | --- | --: | --: | --- | --: |",
         ]
         for m in modules:

@@ -46,10 +46,12 @@ from ._kinds import (
     NotFoundError,
     RateLimitError,
     StateError,
-    TimeoutError,  # noqa: F401 - public by name, kept out of __all__ (below)
     UnauthorizedError,
     ValidationError,
     coded,
+)
+from ._kinds import (
+    TimeoutError as TimeoutError,  # public by name, kept out of __all__ (below)
 )
 from ._pickling import CauseSnapshot
 from ._registry import (
