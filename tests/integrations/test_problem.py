@@ -26,7 +26,9 @@ from integrations.errors import (
     Case,
     LedgerCorrupt,
     OutOfStock,
+    PickTimeout,
     SkuMissing,
+    SupplierDown,
     TooManyPicks,
     fixed_mapper,
 )
@@ -113,10 +115,38 @@ class TestProblemMapper:
             "loading the order failed",
         )
 
+    def test_internal_type_with_other_category_is_redacted(self) -> None:
+        """A wrapper that is an InternalError keeps the inner status but no detail."""
+        inner = RuntimeError("job failed")
+        inner.__cause__ = OutOfStock("only 2 left", context={"sku": "A-1"})
+        wrapped = errkit.wrap(inner, "settling failed")
+        problem = fixed_mapper().problem(wrapped)
+        assert isinstance(wrapped, errkit.InternalError)
+        assert (problem.status, problem.body["detail"], "sku" in problem.body) == (
+            409,
+            GENERIC_DETAIL,
+            False,
+        )
+
+    def test_external_keeps_safe_fields_not_message(self) -> None:
+        """A 5xx external error loses its message but keeps its safe fields."""
+        problem = fixed_mapper().problem(
+            SupplierDown(f"connect to {DSN} failed", service="supplier")
+        )
+        assert (problem.body["detail"], problem.body["service"]) == (
+            GENERIC_DETAIL,
+            "supplier",
+        )
+
     def test_safe_field_cannot_replace_member(self) -> None:
         """A safe context field named like a standard member never replaces it."""
         err = OutOfStock("x", context={"status": 200, "sku": "A"}, safe=["status"])
         assert ProblemMapper().problem(err).body["status"] == 409
+
+
+def _raised_from(exc: BaseException, cause: BaseException) -> BaseException:
+    exc.__cause__ = cause
+    return exc
 
 
 class TestRedaction:
@@ -125,12 +155,19 @@ class TestRedaction:
         [
             LedgerCorrupt(f"ledger unreadable via {DSN}", context={"dsn": DSN}),
             RuntimeError(f"connect failed: {DSN}"),
+            SupplierDown(f"connect to {DSN} failed", context={"dsn": DSN}),
+            PickTimeout(f"no answer from {DSN}", context={"dsn": DSN}),
+            errkit.wrap(
+                _raised_from(RuntimeError(f"job failed on {DSN}"), OutOfStock("x")),
+                f"settling failed on {DSN}",
+            ),
         ],
-        ids=["internal", "uncoded"],
+        ids=["internal", "uncoded", "external", "timeout", "internal-type-wrap"],
     )
     def test_nothing_internal_in_body(self, exc: BaseException) -> None:
         """Message, context, cause, class name and paths stay out of the body."""
-        exc.__cause__ = OSError(f"{DSN} refused")
+        if exc.__cause__ is None:
+            exc.__cause__ = OSError(f"{DSN} refused")
         text = ProblemMapper().problem(exc).to_json().decode()
         for leak in (
             "s3cr3t",
@@ -138,6 +175,8 @@ class TestRedaction:
             "LedgerCorrupt",
             "RuntimeError",
             "OSError",
+            "SupplierDown",
+            "PickTimeout",
             ".py",
             "Traceback",
             "dsn",

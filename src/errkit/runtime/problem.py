@@ -29,12 +29,14 @@ its message), ``instance`` (when the caller passes one), and the
 extension members ``code``, ``category``, ``retryable``, ``retry_after`` (when
 known) and the context fields the error declares safe.
 
-Internal errors and exceptions that are not coded errors are redacted: their
-``detail`` is the constant :data:`GENERIC_DETAIL`, they carry no context fields,
-and they get a ``correlation_id`` that :func:`log_problem` also puts on the log
-record, where the message, cause, context and traceback go. Other 5xx problems
-(external, timeout) keep their detail and also get a ``correlation_id``. Class
-names, file paths and tracebacks are never part of any body.
+Every server-side problem (any 5xx: internal, external, timeout, uncoded) and
+every error whose type is an ``InternalError`` is redacted: its ``detail`` is the
+class's declared ``public_message`` or else the constant :data:`GENERIC_DETAIL`,
+and it gets a ``correlation_id`` that :func:`log_problem` also puts on the log
+record, where the message, cause, context and traceback go. Internal and uncoded
+errors carry no context fields at all; external and timeout errors keep the
+fields their class declares safe. Class names, file paths and tracebacks are
+never part of any body.
 
 ``ProblemMapper(envelope=True)`` sends the same members as
 ``{"error": {"code": "inventory:120", ...}}`` with ``application/json``, for
@@ -54,6 +56,7 @@ from http import HTTPStatus
 from types import MappingProxyType
 from typing import Any
 
+from errkit.runtime._core import InternalError
 from errkit.runtime._fields import ErrorFields, error_fields
 from errkit.runtime._safe import forbidden, safe_context
 from errkit.runtime.render import json_safe
@@ -181,13 +184,14 @@ class ProblemMapper:
         """The problem response for ``exc``; ``instance`` is e.g. the request path."""
         fields = error_fields(exc)
         status = 500 if fields is None else self._status(exc, fields)
-        redacted = fields is None or fields.category in self.redacted_categories
+        secret = self._secret(exc, fields)
+        redacted = secret or status >= 500
 
         body: dict[str, Any] = {
             "type": self._type(fields),
             "title": HTTPStatus(status).phrase if status in _PHRASES else "Error",
             "status": status,
-            "detail": self.generic_detail if redacted else _safe_message(exc),
+            "detail": _detail(exc, redacted, self.generic_detail),
         }
         if instance is not None:
             body["instance"] = instance
@@ -206,7 +210,7 @@ class ProblemMapper:
         if redacted or status >= 500:
             correlation_id = self.correlation_id()
             body["correlation_id"] = correlation_id
-        if not redacted:
+        if not secret:
             for name, value in safe_context(exc).items():
                 if name not in RESERVED_MEMBERS:
                     body[name] = json_safe(value)
@@ -217,6 +221,18 @@ class ProblemMapper:
             )
         return Problem(status, body, headers, exc, correlation_id)
 
+    def _secret(self, exc: BaseException, fields: ErrorFields | None) -> bool:
+        # Whether nothing of the error but its code may reach the client: its
+        # message and even its safe fields. A type that is an InternalError stays
+        # secret when wrapping gave it another category. Other server-side
+        # failures (5xx) lose only their message (see `problem`): an external or
+        # timeout message tends to name hosts and connection strings.
+        return (
+            fields is None
+            or fields.category in self.redacted_categories
+            or isinstance(exc, InternalError)
+        )
+
     def _type(self, fields: ErrorFields | None) -> str:
         if self.type_base is None or fields is None or fields.code is None:
             return "about:blank"
@@ -226,10 +242,13 @@ class ProblemMapper:
 _PHRASES = frozenset(int(status) for status in HTTPStatus)
 
 
-def _safe_message(exc: BaseException) -> str:
-    # A class may declare a public_message; otherwise the message is the detail.
-    message = getattr(exc, "safe_message", None)
-    return message if isinstance(message, str) else str(exc)
+def _detail(exc: BaseException, redacted: bool, generic: str) -> str:
+    # A class's declared public_message is always fit for clients; otherwise a
+    # redacted problem says only the generic detail, and the others their message.
+    public = getattr(exc, "public_message", None)
+    if isinstance(public, str):
+        return public
+    return generic if redacted else str(exc)
 
 
 def log_problem(
