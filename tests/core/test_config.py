@@ -259,3 +259,52 @@ class TestConfigureRegistry:
         )
         assert errkit.get_registry() is reg
         assert reg.lookup("inventory", 250).cls is Stray  # type: ignore[union-attr]
+
+
+class TestStrictModules:
+    def test_unknown_module_rejected_when_strict(
+        self, fresh_registry: errkit.Registry
+    ) -> None:
+        """With strict_modules, a class of an undeclared module fails at creation."""
+        errkit.configure_registry(
+            {"strict_modules": True, "modules": {"inventory": {"range": [100, 199]}}}
+        )
+        with pytest.raises(errkit.UnknownModuleError) as info:
+
+            class Typo(errkit.ConflictError, module="inventroy", code=120):
+                pass
+
+        assert info.value.module == "inventroy"
+        assert str(info.value).endswith(
+            "uses module 'inventroy', which the strict registry does not declare"
+            " (declared: inventory)"
+        )
+
+    def test_unknown_module_accepted_by_default(
+        self, fresh_registry: errkit.Registry
+    ) -> None:
+        """Without strict_modules, another library's module still registers."""
+        reg = errkit.configure_registry(
+            {"modules": {"inventory": {"range": [100, 199]}}}
+        )
+
+        class Library(errkit.ConflictError, module="payments_sdk", code=20):
+            pass
+
+        assert reg.lookup("payments_sdk", 20).cls is Library  # type: ignore[union-attr]
+
+    def test_strict_must_be_bool(self) -> None:
+        """strict_modules takes only true or false."""
+        with pytest.raises(errkit.ConfigError) as info:
+            errkit.load_registry({"strict_modules": "yes"})
+        assert str(info.value) == (
+            "<dict>: strict_modules: must be true or false, got 'yes'"
+        )
+
+    def test_missing_range_names_unknown_keys(self) -> None:
+        """A misspelt range key is named in the 'range is required' message."""
+        with pytest.raises(errkit.ConfigError) as info:
+            errkit.load_registry({"modules": {"a": {"rnage": [100, 199]}}})
+        assert str(info.value) == (
+            "<dict>: modules.a.range: is required (unknown keys here: rnage), got None"
+        )

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from errkit.core._config import registry_from_mapping
+from errkit.core._config import MODULE_KEYS, registry_from_mapping
 from errkit.core._exceptions import ConfigError, RegistryError
 
 if TYPE_CHECKING:
@@ -75,9 +75,10 @@ _KNOWN_KEYS = frozenset(
         "codes",
         "alerts",  # read by errkit.analysis.alerts
         "baseline",  # read by errkit check
+        "strict_modules",  # read by the core registry
     }
 )
-_MODULE_KEYS = frozenset({"paths", "path", "range", "description", "owner", "priority"})
+_MODULE_KEYS = MODULE_KEYS  # one list, shared with the core registry loader
 _NAMESPACE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 
 

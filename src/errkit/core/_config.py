@@ -57,6 +57,10 @@ def _text(file: str, key: str, value: object) -> str:
     return value
 
 
+#: The keys a module table may hold (the analysis layer reads the others).
+MODULE_KEYS = frozenset({"paths", "path", "range", "description", "owner", "priority"})
+
+
 def registry_from_mapping(
     table: Mapping[str, Any], *, file: str = "<dict>", prefix: str = ""
 ) -> Registry:
@@ -71,7 +75,10 @@ def registry_from_mapping(
     """
     if not isinstance(table, Mapping):
         raise _fail(file, prefix.rstrip(".") or "<root>", table, "must be a table")
-    registry = Registry()
+    strict = table.get("strict_modules", False)
+    if not isinstance(strict, bool):
+        raise _fail(file, f"{prefix}strict_modules", strict, "must be true or false")
+    registry = Registry(strict=strict)
 
     reserved = table.get("reserved", [])
     if not isinstance(reserved, list):
@@ -89,7 +96,9 @@ def registry_from_mapping(
         if not isinstance(spec, Mapping):
             raise _fail(file, key, spec, "must be a table")
         if "range" not in spec:
-            raise _fail(file, f"{key}.range", None, "is required")
+            unknown = sorted(set(spec) - MODULE_KEYS)
+            hint = f" (unknown keys here: {', '.join(unknown)})" if unknown else ""
+            raise _fail(file, f"{key}.range", None, f"is required{hint}")
         start, end = _pair(file, f"{key}.range", spec["range"])
         registry.add_module(
             name,

@@ -54,7 +54,13 @@ class Registry:
         self,
         modules: Iterable[ModuleRange] = (),
         reserved: Iterable[ReservedRange] = (),
+        *,
+        strict: bool = False,
     ) -> None:
+        #: Reject codes of modules that are not declared. Off by default, so a
+        #: library's own error kinds still import in a service whose config does
+        #: not list the library; `errkit check` reports them either way.
+        self.strict = strict
         self._lock = threading.RLock()
         self._modules: dict[str, ModuleRange] = {}
         self._reserved: list[ReservedRange] = []
@@ -249,6 +255,13 @@ class Registry:
             mod = self._modules.get(module)
             if mod is not None and code not in mod:
                 raise _out_of_range(new, mod)
+            if mod is None and self.strict:
+                known = ", ".join(sorted(self._modules)) or "none"
+                msg = (
+                    f"{new.describe()} uses module {module!r}, which the strict "
+                    f"registry does not declare (declared: {known})"
+                )
+                raise UnknownModuleError(msg, module=module)
             for rng in self._reserved:
                 if code in rng:
                     raise _inside_reserved(new, rng)
