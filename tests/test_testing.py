@@ -196,16 +196,61 @@ class TestCaptureFailures:
 
 
 class TestIsolated:
-    def test_block_gets_an_empty_registry_and_the_old_one_comes_back(self) -> None:
-        """A class may reuse a code inside; the outer registry keeps its own."""
-        _out_of_stock()
+    def test_block_gets_a_copy_and_the_old_one_comes_back(self) -> None:
+        """The block sees the outer modules, reserved ranges and codes; adds stay in."""
         outer = errkit.get_registry()
+        outer.add_module("inventory", 100, 199)
+        outer.reserve(900, 999)
+        out_of_stock = _out_of_stock()
         with isolated() as inner:
-            _out_of_stock()
             assert errkit.get_registry() is inner
+            assert inner is not outer
+            assert [(m.name, m.start, m.end) for m in inner.modules] == [
+                ("inventory", 100, 199)
+            ]
+            assert [(r.start, r.end) for r in inner.reserved] == [(900, 999)]
+            assert [(r.module, r.code, r.cls) for r in inner.codes()] == [
+                ("inventory", 120, out_of_stock)
+            ]
+
+            class Inside(errkit.ConflictError, module="inventory", code=121):
+                """Declared inside the block only."""
+
+            inner.add_module("billing", 200, 299)
 
         assert errkit.get_registry() is outer
-        assert [r.code for r in outer.codes("inventory")] == [120]
+        assert [r.code for r in outer.codes()] == [120]
+        assert [m.name for m in outer.modules] == ["inventory"]
+
+    def test_classes_imported_before_keep_their_labels(self) -> None:
+        """In the autouse-fixture shape, an earlier class counts as inventory/120."""
+        errkit.get_registry().add_module("inventory", 100, 199)
+        out_of_stock = _out_of_stock()
+        with isolated(), capture_metrics() as counted:
+            errkit.record(out_of_stock("sku 7"))
+
+        assert counted.series("errors_total") == {
+            (
+                ("category", "conflict"),
+                ("code", "120"),
+                ("module", "inventory"),
+                ("severity", "warning"),
+            ): 1.0
+        }
+
+    def test_an_empty_registry_on_request_allows_reusing_a_code(self) -> None:
+        """registry=Registry() starts empty, so a code taken outside may be reused."""
+        _out_of_stock()
+        with isolated(registry=errkit.Registry()) as inner:
+
+            class Other(errkit.ConflictError, module="inventory", code=120):
+                """Reuses the outer code."""
+
+            assert [r.cls for r in inner.codes()] == [Other]
+
+        assert [r.cls.__qualname__ for r in errkit.get_registry().codes()] == [
+            "_out_of_stock.<locals>.OutOfStock"
+        ]
 
     def test_hooks_installed_inside_are_removed(self) -> None:
         """Hooks installed in the block are uninstalled at its end."""

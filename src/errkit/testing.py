@@ -6,8 +6,8 @@ Four tools, each undoing what it changed when its block ends:
   ``prometheus_client.CollectorRegistry`` and reads them back by labels;
 - :func:`capture_failures` collects the :class:`~errkit.Failure` records that
   recovery and the global hooks report;
-- :func:`isolated` gives a block its own core registry (so classes declared in a
-  test may reuse codes) and restores the failure handlers, the hooks and the
+- :func:`isolated` gives a block its own copy of the core registry (so classes
+  declared in a test are forgotten after it) and restores the failure handlers, the hooks and the
   metrics configuration afterwards; :func:`reset_state` puts them all back to
   errkit's defaults at once;
 - :func:`assert_migrates` runs the codemod on a source held in memory and
@@ -37,7 +37,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from errkit.core import Registry, set_registry
+from errkit.core import Registry, get_registry, set_registry
 from errkit.runtime import handlers, hooks, metrics
 from errkit.runtime.handlers import Failure
 
@@ -234,13 +234,18 @@ def _restore_handlers(saved: Iterable[handlers.FailureHandler]) -> None:
 def isolated(*, registry: Registry | None = None) -> Iterator[Registry]:
     """Run the block with its own core registry; restore errkit's state after.
 
-    The block gets ``registry`` (default: a new empty one) as the process-wide
-    registry, without the codes of classes imported before, so a test can
-    declare classes that reuse codes. Afterwards the previous registry, the
-    failure handlers and the metrics configuration are back, and the global
-    hooks are uninstalled unless they were installed before the block.
+    By default the block gets a copy of the current process-wide registry: the
+    same declared modules, reserved ranges and registered codes, so the error
+    kinds imported before the block keep their module and code in metrics and
+    lookups, while a class declared inside the block registers in the copy only
+    and is forgotten afterwards. Pass ``registry=errkit.Registry()`` for an
+    empty one, where a test may declare classes reusing codes that imported
+    classes already hold. Afterwards the previous registry (never changed by
+    the block), the failure handlers and the metrics configuration are back,
+    and the global hooks are uninstalled unless they were installed before the
+    block.
     """
-    fresh = registry if registry is not None else Registry()
+    fresh = registry if registry is not None else _copy_registry(get_registry())
     saved_handlers = _handlers_snapshot()
     saved_metrics = _metrics_settings()
     hooks_were_on = bool(hooks._active)  # no public "installed?"
@@ -253,6 +258,14 @@ def isolated(*, registry: Registry | None = None) -> Iterator[Registry]:
             hooks.uninstall_hooks()
         _restore_handlers(saved_handlers)
         metrics.configure_metrics(**saved_metrics)
+
+
+def _copy_registry(source: Registry) -> Registry:
+    # Built through the public constructor and adopt_codes, so the copy runs the
+    # same checks; source's entries already passed them, so none can fail.
+    copy = Registry(source.modules, source.reserved, strict=source.strict)
+    copy.adopt_codes(source)
+    return copy
 
 
 def reset_state() -> None:
