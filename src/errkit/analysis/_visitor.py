@@ -173,84 +173,85 @@ class FileVisitor:
         while stack:
             body, scope, func, handlers = item = stack.pop()
             bodies.append(item)
+            # Dispatch is on the exact type, which mypy cannot narrow from.
+            stmt: Any
             for stmt in body:
                 kind = type(stmt)
                 if kind in _PLAIN:  # the most common statements: nothing to record
                     continue
                 if kind is ast.Raise:
-                    self._raises.append((stmt, scope, handlers))  # type: ignore[arg-type]
+                    self._raises.append((stmt, scope, handlers))
                 elif kind is ast.Import or kind is ast.ImportFrom:
-                    names.add_import(stmt)  # type: ignore[arg-type]
+                    names.add_import(stmt)
                     if body is top:
-                        self._note_exports(stmt)  # type: ignore[arg-type]
+                        self._note_exports(stmt)
                 elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-                    name = stmt.name  # type: ignore[attr-defined]
+                    name = stmt.name
                     bound.add(name)
                     if self._typed:
-                        for arg in _annotated_args(stmt):  # type: ignore[arg-type]
-                            self._bindings.append((arg.arg, arg.annotation))  # type: ignore[arg-type]
+                        self._bindings.extend(_annotated_args(stmt))
                     inner = f"{scope}.{name}" if scope else name
-                    push((stmt.body, inner, stmt, ()))  # type: ignore[attr-defined]
+                    push((stmt.body, inner, stmt, ()))
                 elif kind is ast.ClassDef:
-                    name = stmt.name  # type: ignore[attr-defined]
+                    name = stmt.name
                     bound.add(name)
                     if not scope:
                         names.local_classes[name] = f"{names.module}.{name}"
-                    self._class_nodes.append((stmt, scope))  # type: ignore[arg-type]
+                    self._class_nodes.append((stmt, scope))
                     inner = f"{scope}.{name}" if scope else name
-                    push((stmt.body, inner, None, ()))  # type: ignore[attr-defined]
+                    push((stmt.body, inner, None, ()))
                 elif kind is ast.Try or kind is ast.TryStar:
-                    push((stmt.body, scope, func, handlers))  # type: ignore[attr-defined]
-                    for handler in stmt.handlers:  # type: ignore[attr-defined]
+                    push((stmt.body, scope, func, handlers))
+                    for handler in stmt.handlers:
                         self._handlers.append((handler, scope))
                         if handler.name:
                             bound.add(handler.name)
                         push((handler.body, scope, func, (*handlers, handler)))
-                    if stmt.orelse:  # type: ignore[attr-defined]
-                        push((stmt.orelse, scope, func, handlers))  # type: ignore[attr-defined]
-                    if stmt.finalbody:  # type: ignore[attr-defined]
-                        push((stmt.finalbody, scope, func, handlers))  # type: ignore[attr-defined]
+                    if stmt.orelse:
+                        push((stmt.orelse, scope, func, handlers))
+                    if stmt.finalbody:
+                        push((stmt.finalbody, scope, func, handlers))
                 elif kind in _COMPOUND_SET:
                     if kind is ast.With or kind is ast.AsyncWith:
-                        for with_item in stmt.items:  # type: ignore[attr-defined]
+                        for with_item in stmt.items:
                             target = with_item.optional_vars
                             key = target and dotted(target)
                             if key:
                                 self._bindings.append((key, with_item.context_expr))
                                 bound.add(key)
                     elif kind is ast.For or kind is ast.AsyncFor:
-                        _bind_targets(stmt.target, bound)  # type: ignore[attr-defined]
+                        _bind_targets(stmt.target, bound)
                     if kind is ast.Match:
-                        for case in stmt.cases:  # type: ignore[attr-defined]
+                        for case in stmt.cases:
                             push((case.body, scope, func, handlers))
                     else:
-                        push((stmt.body, scope, func, handlers))  # type: ignore[attr-defined]
+                        push((stmt.body, scope, func, handlers))
                         orelse = getattr(stmt, "orelse", None)
                         if orelse:
                             push((orelse, scope, func, handlers))
                 elif kind is ast.Assign:
-                    for target in stmt.targets:  # type: ignore[attr-defined]
+                    for target in stmt.targets:
                         if type(target) is ast.Name:
                             bound.add(target.id)
-                            if body is top and type(stmt.value) is ast.Attribute:  # type: ignore[attr-defined]
+                            if body is top and type(stmt.value) is ast.Attribute:
                                 self._module_aliases.add(target.id)
                         else:
                             _bind_targets(target, bound)
                     if (
                         self._typed
-                        and len(stmt.targets) == 1  # type: ignore[attr-defined]
-                        and type(stmt.value) is ast.Call  # type: ignore[attr-defined]
+                        and len(stmt.targets) == 1
+                        and type(stmt.value) is ast.Call
                     ):
-                        key = dotted(stmt.targets[0])  # type: ignore[attr-defined]
+                        key = dotted(stmt.targets[0])
                         if key:
-                            self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
+                            self._bindings.append((key, stmt.value))
                 elif kind is ast.AnnAssign:
-                    _bind_targets(stmt.target, bound)  # type: ignore[attr-defined]
-                    key = dotted(stmt.target)  # type: ignore[attr-defined]
+                    _bind_targets(stmt.target, bound)
+                    key = dotted(stmt.target)
                     if key:
-                        self._bindings.append((key, stmt.annotation))  # type: ignore[attr-defined]
-                        if stmt.value is not None:  # type: ignore[attr-defined]
-                            self._bindings.append((key, stmt.value))  # type: ignore[attr-defined]
+                        self._bindings.append((key, stmt.annotation))
+                        if stmt.value is not None:
+                            self._bindings.append((key, stmt.value))
         # the stack visits siblings out of order; classes must come in source
         # order so a subclass sees its base's verdict
         self._class_nodes.sort(key=lambda pair: pair[0].lineno)
@@ -941,10 +942,13 @@ def _walk_with_parents(
                 stack.append((child, inner))
 
 
-def _annotated_args(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+def _annotated_args(
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+) -> list[tuple[str, ast.expr]]:
+    """(name, annotation) of each annotated parameter of ``node``."""
     args = node.args
     every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
-    return [a for a in every if a.annotation is not None]
+    return [(a.arg, a.annotation) for a in every if a.annotation is not None]
 
 
 def _bind_targets(target: ast.expr, bound: set[str]) -> None:
