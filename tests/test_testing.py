@@ -23,8 +23,8 @@ from errkit.testing import (
 
 @pytest.fixture(autouse=True)
 def errkit_state() -> Iterator[errkit.Registry]:
-    """Each test declares its classes in a registry of its own."""
-    with isolated() as registry:
+    """Each test declares its classes in an empty registry of its own."""
+    with isolated(registry=errkit.Registry()) as registry:
         yield registry
 
 
@@ -90,8 +90,8 @@ class TestCaptureMetrics:
                 {
                     "module": "unregistered",
                     "code": "unregistered",
-                    "category": "not_found",
-                    "severity": "warning",
+                    "category": "internal",
+                    "severity": "error",
                 },
             )
 
@@ -116,8 +116,8 @@ class TestCaptureMetrics:
                 {
                     "module": "unregistered",
                     "code": "unregistered",
-                    "category": "not_found",
-                    "severity": "warning",
+                    "category": "internal",
+                    "severity": "error",
                 },
             )
             == 1.0

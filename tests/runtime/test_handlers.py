@@ -50,6 +50,26 @@ class TestDefaultHandler:
             "warning",
         )
 
+    @pytest.mark.parametrize(
+        "exc",
+        [ValueError("bad"), TypeError("odd"), KeyError("sku")],
+        ids=["ValueError", "TypeError", "KeyError"],
+    )
+    def test_uncoded_failure_is_labelled_internal(self, errkit_log, exc):
+        """An uncoded failure's record says internal/error, as its HTTP problem does."""
+
+        def work() -> None:
+            raise exc
+
+        errkit.start_thread(work, context="m:uncoded").join()
+        [record] = errkit_log.failures()
+        assert (
+            record.errkit_module,
+            record.errkit_code,
+            record.errkit_category,
+            record.errkit_severity,
+        ) == ("unregistered", "unregistered", "internal", "error")
+
     def test_formatted_record_holds_the_traceback(self, errkit_log):
         """Formatting the record prints the traceback with the failing frame."""
 

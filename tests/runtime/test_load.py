@@ -67,8 +67,8 @@ class TestTenThousandFailures:
                 "errors_total",
                 module="unregistered",
                 code="unregistered",
-                category="validation",
-                severity="warning",
+                category="internal",
+                severity="error",
             )
             == 10_000.0
         )

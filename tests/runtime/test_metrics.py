@@ -106,26 +106,36 @@ class TestCardinalityBR14:
         ]
 
     @pytest.mark.parametrize(
-        ("exc", "category", "severity"),
+        "exc",
         [
-            (ValueError("bad quantity 7"), "validation", "warning"),
-            (KeyError("sku-123"), "not_found", "warning"),
-            (RuntimeError("boom"), "internal", "error"),
-            (ConnectionResetError("peer"), "external", "error"),
+            ValueError("bad quantity 7"),
+            TypeError("not a sku"),
+            KeyError("sku-123"),
+            RuntimeError("boom"),
+            ConnectionResetError("peer"),
+            TimeoutError("slow"),
         ],
-        ids=["ValueError", "KeyError", "RuntimeError", "ConnectionResetError"],
+        ids=[
+            "ValueError",
+            "TypeError",
+            "KeyError",
+            "RuntimeError",
+            "ConnectionResetError",
+            "TimeoutError",
+        ],
     )
-    def test_uncoded_exceptions(self, exc, category, severity, metrics_registry):
-        """An uncoded exception counts in the fixed bucket, its builtin's category."""
+    def test_uncoded_exceptions(self, exc, metrics_registry):
+        """Any uncoded exception is an unexpected failure: internal/error, not retried."""
         assert errkit.record(exc) is True
         assert metrics_registry.series("errors_total") == [
             {
                 "module": "unregistered",
                 "code": "unregistered",
-                "category": category,
-                "severity": severity,
+                "category": "internal",
+                "severity": "error",
             }
         ]
+        assert metrics_registry.series("retryable_errors_total") == []
 
 
 class TestCounting:
@@ -244,8 +254,8 @@ class TestConfiguration:
                 {
                     "module": "unregistered",
                     "code": "unregistered",
-                    "category": "validation",
-                    "severity": "warning",
+                    "category": "internal",
+                    "severity": "error",
                 },
             )
             == 1.0

@@ -2,7 +2,7 @@
 
 Everything recovery and metrics need from layer 1 comes through here: the coded
 error types, and the two questions metrics ask (is this label bounded? what are an
-uncoded exception's category defaults?). One adapter keeps the rest of the runtime
+uncoded exception's labels?). One adapter keeps the rest of the runtime
 independent of where the core keeps its registry and category tables.
 """
 
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from errkit.core import (
     CATEGORY_DEFAULTS,
+    Category,
     CodedError,
     InternalError,
-    category_for_builtin,
     get_registry,
 )
 
-__all__ = ["CodedError", "InternalError", "category_defaults", "is_registered"]
+__all__ = ["CodedError", "InternalError", "is_registered", "uncoded_defaults"]
 
 
 def is_registered(module: str, code: int | None) -> bool:
@@ -37,8 +37,12 @@ def is_registered(module: str, code: int | None) -> bool:
     return False
 
 
-def category_defaults(cls: type[BaseException]) -> tuple[str, str, bool]:
-    """Category, severity and retryable of an uncoded exception type."""
-    category = category_for_builtin(cls)
-    defaults = CATEGORY_DEFAULTS[category]
-    return category.value, defaults.severity.value, defaults.retryable
+def uncoded_defaults() -> tuple[str, str, bool]:
+    """Category, severity and retryable of any exception that is not coded.
+
+    An exception that is not a coded error is an unexpected failure, whatever
+    builtin it is: ``internal`` with the internal category's severity
+    (``error``) and retryable flag, the same answer an HTTP problem gives it.
+    """
+    defaults = CATEGORY_DEFAULTS[Category.INTERNAL]
+    return Category.INTERNAL.value, defaults.severity.value, defaults.retryable

@@ -8,7 +8,10 @@ of datasets). So:
   :data:`UNREGISTERED`;
 - ``code`` is the code (``"120"``) when it lies in its registered module's range,
   else :data:`UNREGISTERED`; uncoded exceptions share that one bucket too;
-- ``category`` and ``severity`` are enum values;
+- ``category`` and ``severity`` are enum values; an exception that is not a
+  coded error is an unexpected failure, so it is ``internal`` / ``error``
+  whatever builtin it is (a bare ``KeyError`` is not a classified "not found"),
+  as its HTTP problem answers it;
 - nothing is ever taken from the message, ``repr`` or context values.
 
 Only the exception itself is looked at, not its chain: the metric describes what
@@ -25,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from errkit.runtime._core import CodedError, category_defaults, is_registered
+from errkit.runtime._core import CodedError, is_registered, uncoded_defaults
 
 __all__ = ["OTHER", "UNREGISTERED", "Labels", "error_key", "labels_for"]
 
@@ -48,8 +51,8 @@ class Labels:
     display: str | None
 
 
-#: Uncoded exception type -> its labels; bounded by the number of types.
-_by_type: dict[type[BaseException], Labels] = {}
+#: The labels of every exception that is not a coded error.
+_UNCODED = Labels(UNREGISTERED, UNREGISTERED, *uncoded_defaults(), None)
 
 
 def error_key(exc: BaseException) -> Hashable:
@@ -60,26 +63,15 @@ def error_key(exc: BaseException) -> Hashable:
     """
     if isinstance(exc, CodedError):
         return (exc.module, exc.code, exc.category, exc.severity, exc.retryable)
-    return _type_key(type(exc))
-
-
-def _type_key(cls: type[BaseException]) -> Hashable:
-    # Classes hash by identity; typeshed's BaseException.__hash__ signature only
-    # confuses the Hashable check.
-    return cls  # type: ignore[return-value]
+    # Every uncoded exception has the same labels, so one key serves them all.
+    return _UNCODED
 
 
 def labels_for(exc: BaseException) -> Labels:
     """The label values of ``exc`` (see the module docstring for the rules)."""
     if isinstance(exc, CodedError):
         return _coded_labels(exc)
-    cls = type(exc)
-    labels = _by_type.get(cls)
-    if labels is None:
-        category, severity, retryable = category_defaults(cls)
-        labels = Labels(UNREGISTERED, UNREGISTERED, category, severity, retryable, None)
-        _by_type[cls] = labels
-    return labels
+    return _UNCODED
 
 
 def _coded_labels(exc: CodedError) -> Labels:

@@ -10,7 +10,14 @@ Three counters, named under a configurable namespace (``errkit`` by default):
 Label values come only from bounded sets (see :mod:`errkit.runtime._labels`): codes,
 modules and categories known to the registry, with one fixed ``unregistered``
 bucket for the rest, and recovery contexts up to a limit, past which they count
-under ``other``. Messages, ids and context values never become labels; they belong
+under ``other``.
+
+An exception that is not a coded error (a bare ``ValueError``, ``KeyError``,
+``ZeroDivisionError``) is an unexpected failure: nobody classified it, so it
+counts as ``module="unregistered", code="unregistered", category="internal",
+severity="error"`` whatever builtin it is, the labels its log record carries and
+the ``internal`` category its HTTP problem (status 500) gives it. Only a coded
+error's own category and severity reach the labels. Messages, ids and context values never become labels; they belong
 in the log record.
 
 ``prometheus_client`` is imported on the first :func:`record`, never by
