@@ -86,6 +86,47 @@ class TestErrorFromProblem:
         assert str(back) == GENERIC_DETAIL
         assert back.context["correlation_id"] == CORRELATION_ID
 
+    @pytest.mark.parametrize(
+        ("status", "expected"),
+        [
+            (400, errkit.ValidationError),
+            (401, errkit.UnauthorizedError),
+            (403, errkit.UnauthorizedError),
+            (404, errkit.NotFoundError),
+            (409, errkit.ConflictError),
+            (429, errkit.RateLimitError),
+            (502, errkit.ExternalError),
+            (503, errkit.ExternalError),
+            (504, errkit.TimeoutError),
+            (500, errkit.InternalError),
+            (418, errkit.InternalError),
+        ],
+        ids=lambda v: str(v) if isinstance(v, int) else v.__name__,
+    )
+    def test_missing_category_is_inferred_from_status(
+        self, status: int, expected: type[errkit.CodedError]
+    ) -> None:
+        """Without a category, the status picks the type by the inverse table."""
+        back = error_from_problem({"code": "racks:120", "status": status, "detail": "x"})
+        assert (type(back), back.code_str, str(back), back.context) == (
+            expected,
+            "racks:120",
+            "x",
+            {"http_status": status},
+        )
+
+    def test_category_wins_over_status(self) -> None:
+        """A category the document names is used even if the status says otherwise."""
+        back = error_from_problem(
+            {"code": "racks:120", "status": 409, "category": "state", "detail": "x"}
+        )
+        assert type(back) is errkit.StateError
+
+    def test_no_category_and_no_status_is_internal(self) -> None:
+        """With neither category nor an integer status the error is internal."""
+        back = error_from_problem({"code": "racks:120", "status": "409", "detail": "x"})
+        assert type(back) is errkit.InternalError
+
     def test_class_with_required_init_parameter(self) -> None:
         """A class whose __init__ needs more than a message still comes back."""
         body = json.dumps(

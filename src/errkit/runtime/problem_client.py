@@ -5,7 +5,11 @@ client of that service that shares the error classes gets the same class back
 from :func:`error_from_problem`, so it can ``except OutOfStock`` across the
 network. A code the client does not know becomes an ad-hoc instance of the
 category type (a ``NotFoundError`` for ``not_found``, ...), still carrying the
-code; a document without a code becomes an ``InternalError``.
+code. A document without a ``category`` member (a server that is not errkit, or
+an older one) is classified by its ``status`` through :data:`CATEGORY_BY_STATUS`,
+the inverse of the server's status table, so ``409`` still comes back as a
+``ConflictError``; with neither, or a category this client does not know, it
+becomes an ``InternalError``.
 
 The restored error's message is the problem's ``detail``; its context holds the
 extension members the server sent (the safe context fields, ``correlation_id``,
@@ -16,12 +20,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from errkit import core
 from errkit.runtime.problem import RESERVED_MEMBERS
 
-__all__ = ["error_from_problem"]
+__all__ = ["CATEGORY_BY_STATUS", "error_from_problem"]
 
 _CATEGORY_TYPES: Mapping[str, str] = {
     "validation": "ValidationError",
@@ -34,6 +39,24 @@ _CATEGORY_TYPES: Mapping[str, str] = {
     "timeout": "TimeoutError",
     "rate_limit": "RateLimitError",
 }
+
+#: The category of a problem that names none, by its HTTP status: the inverse of
+#: :data:`errkit.runtime.problem.STATUS_BY_CATEGORY` (409 is ``conflict``, the
+#: commoner of the two categories answered with it). Any other status:
+#: ``internal``.
+CATEGORY_BY_STATUS: Mapping[int, str] = MappingProxyType(
+    {
+        400: "validation",
+        401: "unauthorized",
+        403: "unauthorized",
+        404: "not_found",
+        409: "conflict",
+        429: "rate_limit",
+        502: "external",
+        503: "external",
+        504: "timeout",
+    }
+)
 
 #: Members copied into the restored error's context besides the safe fields.
 _KEPT_MEMBERS = ("correlation_id", "retry_after")
@@ -85,7 +108,7 @@ def error_from_problem(document: Mapping[str, Any] | str | bytes) -> core.CodedE
         registered = core.get_registry().lookup(*parsed)
         if registered is not None and issubclass(registered.cls, core.CodedError):
             return _restore(registered.cls, detail, context)
-    category = str(members.get("category") or "internal")
+    category = _category(members)
     cls = getattr(core, _CATEGORY_TYPES.get(category, "InternalError"))
     if parsed is None:
         return _restore(cls, detail, context)
@@ -93,6 +116,16 @@ def error_from_problem(document: Mapping[str, Any] | str | bytes) -> core.CodedE
     error = _restore(cls, detail, context)
     error.module, error.code = module, code  # ad hoc: a code this client lacks
     return error
+
+
+def _category(members: Mapping[str, Any]) -> str:
+    category = members.get("category")
+    if category:
+        return str(category)
+    status = members.get("status")
+    if isinstance(status, int) and not isinstance(status, bool):
+        return CATEGORY_BY_STATUS.get(status, "internal")
+    return "internal"
 
 
 def _restore(
