@@ -7,9 +7,9 @@ Four tools, each undoing what it changed when its block ends:
 - :func:`capture_failures` collects the :class:`~errkit.Failure` records that
   recovery and the global hooks report;
 - :func:`isolated` gives a block its own copy of the core registry (so classes
-  declared in a test are forgotten after it) and restores the failure handlers, the hooks and the
-  metrics configuration afterwards; :func:`reset_state` puts them all back to
-  errkit's defaults at once;
+  declared in a test are forgotten after it) and restores the failure
+  handlers, the hooks and the metrics configuration afterwards;
+  :func:`reset_state` puts them all back to errkit's defaults at once;
 - :func:`assert_migrates` runs the codemod on a source held in memory and
   compares the result exactly.
 

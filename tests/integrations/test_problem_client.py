@@ -107,7 +107,8 @@ class TestErrorFromProblem:
         self, status: int, expected: type[errkit.CodedError]
     ) -> None:
         """Without a category, the status picks the type by the inverse table."""
-        back = error_from_problem({"code": "racks:120", "status": status, "detail": "x"})
+        document = {"code": "racks:120", "status": status, "detail": "x"}
+        back = error_from_problem(document)
         assert (type(back), back.code_str, str(back), back.context) == (
             expected,
             "racks:120",

@@ -177,7 +177,8 @@ class TestTasksBR02:
         )
         assert done.returncode == 0
         assert "never retrieved" not in done.stderr
-        assert done.stderr.count("errkit.recovery unhandled ValueError") == 1
+        logged = "errkit.recovery task 'Task-2' failed: ValueError (context c:r)"
+        assert done.stderr.count(logged) == 1
 
     def test_cancelled_task_is_not_reported(self, errkit_log, metrics_registry):
         """A task that is cancelled produces no record and no count."""
@@ -210,6 +211,39 @@ class TestTasksBR02:
 
         assert asyncio.run(main()) is err
         assert errkit_log.failure_excs() == [err]
+
+    def test_awaited_task_is_logged_as_failed_not_unhandled(self, errkit_log):
+        """A watched task its caller awaits logs once, worded 'failed', at ERROR."""
+
+        class Gone(errkit.NotFoundError, module="orders", code=410):
+            """The order is gone."""
+
+        async def fail() -> None:
+            raise Gone("order 7")
+
+        async def main() -> None:
+            spawned = asyncio.create_task(fail(), name="Task-2")
+            task = errkit.watch(spawned, context="c:w")
+            with pytest.raises(Gone):
+                await task
+
+        asyncio.run(main())
+        [record] = errkit_log.failures()
+        assert (record.levelname, record.getMessage()) == (
+            "ERROR",
+            "task 'Task-2' failed: orders:410 (context c:w)",
+        )
+
+    def test_read_future_is_logged_as_failed(self, errkit_log):
+        """A watched future whose result is read logs 'future failed', once."""
+        with cf.ThreadPoolExecutor(max_workers=1) as pool:
+            future = errkit.watch(pool.submit(job, 2), context="jobs:read")
+            with pytest.raises(ZeroDivisionError):
+                future.result()
+        [record] = errkit_log.failures()
+        assert record.getMessage() == (
+            "future failed: ZeroDivisionError (context jobs:read)"
+        )
 
     def test_run_in_executor(self, errkit_log, metrics_registry):
         """`run_in_executor` is watched: one record, and awaiting still raises."""

@@ -29,7 +29,7 @@ class TestDefaultHandler:
         assert record.name == "errkit.recovery"
         assert record.levelno == logging.ERROR
         assert record.getMessage() == (
-            "unhandled api.gateway:580 in thread 'poller' (context api:poll)"
+            "thread 'poller' failed: api.gateway:580 (context api:poll)"
         )
         assert type(record.exc_info[1]) is Throttled
         assert (

@@ -125,7 +125,7 @@ class TestCardinalityBR14:
         ],
     )
     def test_uncoded_exceptions(self, exc, metrics_registry):
-        """Any uncoded exception is an unexpected failure: internal/error, not retried."""
+        """Any uncoded exception is an unexpected failure: internal/error, no retry."""
         assert errkit.record(exc) is True
         assert metrics_registry.series("errors_total") == [
             {

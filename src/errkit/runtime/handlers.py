@@ -53,6 +53,12 @@ FailureHandler = Callable[[Failure], object]
 def log_failure(failure: Failure) -> None:
     """Log ``failure`` at ERROR on ``errkit.recovery`` with its traceback.
 
+    A failure that recovery saw (a thread, a task, a future, a thread group) is
+    logged as ``task 'Task-2' failed: inventory:120 (context m:op)``: it failed,
+    and its caller may still await or read it, so it is not called unhandled.
+    One that reached a global hook nobody else caught, so it is logged as
+    ``unhandled LookupError in sys.excepthook (context hook:sys)``.
+
     The record carries the context and the error's labels as attributes
     (``errkit_context``, ``errkit_source``, ``errkit_name``, ``errkit_module``,
     ``errkit_code``, ``errkit_category``, ``errkit_severity``) so that formatters
@@ -65,10 +71,15 @@ def log_failure(failure: Failure) -> None:
         if failure.name is None
         else (f"{failure.source} {failure.name!r}")
     )
+    if failure.source in _HOOK_SOURCES:
+        message = "unhandled %s in %s (context %s)"
+        args: tuple[object, ...] = (labels.display or type(exc).__name__, where)
+    else:
+        message = "%s failed: %s (context %s)"
+        args = (where, labels.display or type(exc).__name__)
     _log.error(
-        "unhandled %s in %s (context %s)",
-        labels.display or type(exc).__name__,
-        where,
+        message,
+        *args,
         failure.context,
         exc_info=(type(exc), exc, exc.__traceback__),
         extra={
@@ -81,6 +92,12 @@ def log_failure(failure: Failure) -> None:
             "errkit_severity": labels.severity,
         },
     )
+
+
+#: Sources of the global hooks: what reaches them was caught by nobody.
+_HOOK_SOURCES = frozenset(
+    {"sys.excepthook", "threading.excepthook", "sys.unraisablehook", "asyncio"}
+)
 
 
 _handlers: list[FailureHandler] = [log_failure]

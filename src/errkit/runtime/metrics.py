@@ -10,15 +10,15 @@ Three counters, named under a configurable namespace (``errkit`` by default):
 Label values come only from bounded sets (see :mod:`errkit.runtime._labels`): codes,
 modules and categories known to the registry, with one fixed ``unregistered``
 bucket for the rest, and recovery contexts up to a limit, past which they count
-under ``other``.
+under ``other``. Messages, ids and context values never become labels; they
+belong in the log record.
 
 An exception that is not a coded error (a bare ``ValueError``, ``KeyError``,
 ``ZeroDivisionError``) is an unexpected failure: nobody classified it, so it
 counts as ``module="unregistered", code="unregistered", category="internal",
 severity="error"`` whatever builtin it is, the labels its log record carries and
 the ``internal`` category its HTTP problem (status 500) gives it. Only a coded
-error's own category and severity reach the labels. Messages, ids and context values never become labels; they belong
-in the log record.
+error's own category and severity reach the labels.
 
 ``prometheus_client`` is imported on the first :func:`record`, never by
 ``import errkit``, so that the multiprocess directory set by a pre-forking server
