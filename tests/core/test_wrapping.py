@@ -77,6 +77,57 @@ class TestFind:
             " string, an int code, a Category or a predicate, got 1.5"
         )
 
+    @pytest.mark.parametrize(
+        ("match", "error", "rule"),
+        [
+            ("inventory-120", ValueError, "; a string must be like 'inventory:120'"),
+            ("nonsense", ValueError, "; a string must be like 'inventory:120'"),
+            (":120", ValueError, "; a string must be like 'inventory:120'"),
+            ("inventory:", ValueError, "; a string must be like 'inventory:120'"),
+            ("inventory:12a", ValueError, "; a string must be like 'inventory:120'"),
+            (-1, ValueError, "; an int code must be 0 or more"),
+            ((), ValueError, "; a tuple must hold at least one type"),
+            (None, TypeError, ""),
+            (True, TypeError, ""),
+            (str, TypeError, ""),
+            ((KeyError, "billing:8"), TypeError, ""),
+        ],
+        ids=[
+            "dash-string",
+            "word",
+            "no-module",
+            "no-code",
+            "non-digit-code",
+            "negative-int",
+            "empty-tuple",
+            "none",
+            "bool",
+            "non-exception-class",
+            "mixed-tuple",
+        ],
+    )
+    def test_malformed_match_is_rejected(
+        self, match: object, error: type[Exception], rule: str
+    ) -> None:
+        """find and has refuse a match they could never use, naming the value."""
+        expected = (
+            "match must be an exception type, a tuple of them, a 'module:code'"
+            f" string, an int code, a Category or a predicate{rule}, got {match!r}"
+        )
+        for lookup in (errkit.find, errkit.has):
+            with pytest.raises(error) as info:
+                lookup(_chain(), match)  # type: ignore[arg-type]
+            assert (type(info.value), str(info.value)) == (error, expected)
+
+    @pytest.mark.parametrize(
+        "match",
+        ["shop.orders:410", "billing:0", 0],
+        ids=["dotted-module", "code-zero", "int-zero"],
+    )
+    def test_well_formed_codes_are_accepted(self, match: errkit.Match) -> None:
+        """Dotted modules and code 0 are valid codes; absent ones just miss."""
+        assert errkit.has(_chain(), match) is False
+
     def test_none_safe(self) -> None:
         """Lookups on None answer None / False."""
         assert errkit.find(None, KeyError) is None

@@ -81,24 +81,49 @@ def _types_matcher(
     return match
 
 
+#: What ``match`` may be, for the messages that reject anything else.
+_ACCEPTED = (
+    "match must be an exception type, a tuple of them, a 'module:code' string,"
+    " an int code, a Category or a predicate"
+)
+
+
 def _matcher(match: Match) -> Callable[[BaseException], bool]:
-    """Turn any accepted ``match`` into a predicate."""
+    """Turn any accepted ``match`` into a predicate.
+
+    Raises:
+        TypeError: ``match`` is none of the accepted forms (a float, ``None``,
+            a bool, a class that is not an exception, a tuple holding
+            anything but exception types).
+        ValueError: ``match`` has an accepted type but cannot name a code or a
+            type: a string not shaped ``module:code``, a negative int, an
+            empty tuple. Such a match could only ever match nothing.
+    """
     if isinstance(match, Category):
         return lambda e: isinstance(e, CodedError) and e.category is match
     if isinstance(match, str):
+        module, colon, number = match.rpartition(":")
+        if not (colon and module.strip() and number.isascii() and number.isdigit()):
+            msg = f"{_ACCEPTED}; a string must be like 'inventory:120', got {match!r}"
+            raise ValueError(msg)
         return lambda e: isinstance(e, CodedError) and e.code_str == match
     if isinstance(match, int) and not isinstance(match, bool):
+        if match < 0:
+            msg = f"{_ACCEPTED}; an int code must be 0 or more, got {match!r}"
+            raise ValueError(msg)
         return lambda e: isinstance(e, CodedError) and e.code == match
     if _is_exc_type(match):
         return _types_matcher((match,))  # type: ignore[arg-type]
     if isinstance(match, tuple) and all(_is_exc_type(m) for m in match):
+        if not match:
+            msg = f"{_ACCEPTED}; a tuple must hold at least one type, got ()"
+            raise ValueError(msg)
         return _types_matcher(match)
-    if callable(match):
-        return match  # type: ignore[return-value]  # exception types handled above
-    msg = (
-        "match must be an exception type, a tuple of them, a 'module:code' string,"
-        f" an int code, a Category or a predicate, got {match!r}"
-    )
+    # A class is callable too, but calling str or dict on an exception is no
+    # test of it: only functions and callable objects are predicates.
+    if callable(match) and not isinstance(match, type):
+        return match
+    msg = f"{_ACCEPTED}, got {match!r}"
     raise TypeError(msg)
 
 
@@ -107,6 +132,8 @@ def find(exc: BaseException | None, match: Match) -> BaseException | None:
 
     Raises:
         TypeError: ``match`` is none of the accepted forms.
+        ValueError: ``match`` is a string not shaped ``module:code``, a
+            negative int or an empty tuple.
     """
     pred = _matcher(match)
     for e in chain(exc):
@@ -116,7 +143,11 @@ def find(exc: BaseException | None, match: Match) -> BaseException | None:
 
 
 def has(exc: BaseException | None, match: Match) -> bool:
-    """True if anything in ``exc``'s chain matches ``match``."""
+    """True if anything in ``exc``'s chain matches ``match``.
+
+    Raises:
+        TypeError, ValueError: ``match`` is not accepted, as for :func:`find`.
+    """
     return find(exc, match) is not None
 
 
