@@ -371,6 +371,24 @@ class TestInstallUninstall:
         assert seen == ["OSError"]
         assert [type(e) for e in errkit_log.failure_excs()] == [OSError]
 
+    def test_default_unraisable_printout_is_replaced(
+        self, monkeypatch, capsys, errkit_log
+    ):
+        """With the default unraisablehook, errkit's record replaces its printout."""
+        monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+        errkit.install_hooks()
+
+        class Leaky:
+            def __del__(self) -> None:
+                raise OSError("close failed")
+
+        Leaky()
+        assert "Exception ignored in" not in capsys.readouterr().err
+        [record] = errkit_log.failures()
+        assert record.getMessage() == (
+            "unhandled OSError in sys.unraisablehook (context hook:unraisable)"
+        )
+
     def test_sys_excepthook_keyboard_interrupt_goes_to_default(self, errkit_log):
         """KeyboardInterrupt is not recorded; the stdlib default still prints it."""
         script = textwrap.dedent(

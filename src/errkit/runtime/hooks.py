@@ -221,6 +221,23 @@ def install_hooks(*, loop: asyncio.AbstractEventLoop | None = None) -> None:
     The asyncio handler goes on ``loop``, else on the loop running in this thread
     if there is one, and on every loop the event loop policy creates from now on
     (``asyncio.run`` creates one).
+
+    What happens to the hook that was there before depends on what it is:
+
+    - Python's own default (``sys.__excepthook__``, ``threading.__excepthook__``,
+      ``sys.__unraisablehook__``, or no loop handler): for every failure errkit
+      reports, errkit's ERROR record on ``errkit.recovery`` replaces the
+      default's printout, so the traceback is not written twice and stderr no
+      longer shows ``Traceback ...`` from ``sys.excepthook``, ``Exception in
+      thread ...``, ``Exception ignored in ...`` or ``Task exception was never
+      retrieved``; the record holds the same traceback. A loop message without
+      an exception is logged by errkit as ``asyncio: <message>`` instead. What
+      errkit does not report (``KeyboardInterrupt`` at the top level,
+      ``SystemExit`` in a thread, an exception it already reported through
+      recovery) still goes to the default and looks as before.
+    - Any other hook (a crash reporter's, a test runner's, a
+      ``functools.partial``): errkit reports the event, then calls that hook
+      exactly once per event, whatever errkit did with it.
     """
     global _policy
     with _lock:
