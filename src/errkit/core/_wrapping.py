@@ -275,10 +275,11 @@ def wrap(
     The wrapper is the coded twin of ``exc``'s nearest builtin type (wrapping a
     ``KeyError`` gives a ``CodedKeyError``), so an ``except`` clause for that
     builtin still catches the raised wrapper. Its ``str()`` follows that builtin
-    too: a ``KeyError`` wrapper prints its message quoted, as ``KeyError`` does. It takes the category, severity
-    and retryable flag of the first coded error in ``exc``'s chain unless
-    ``category`` is given, and carries ``context``. ``code_of`` still finds the
-    inner code through the chain. ``None`` gives back ``None``::
+    too: a ``KeyError`` wrapper prints its message quoted, as ``KeyError`` does.
+    It takes the category, severity and retryable flag of the first coded error
+    in ``exc``'s chain unless ``category`` is given, and carries ``context``.
+    ``code_of`` still finds the inner code through the chain. ``None`` gives
+    back ``None``::
 
         except KeyError as e:
             raise errkit.wrap(e, "loading order", order_id=7) from e
