@@ -63,17 +63,8 @@ _SPAWN_WORDS = (
 # No leading \b: a regex starting with an alternation of words is scanned much
 # faster by `re` without it; a few extra candidate lines cost nothing.
 _SPAWN_RE = re.compile(r"(?:{})\b".format("|".join(_SPAWN_WORDS)))
-_SPAWN_HINTS = (
-    "Thread",
-    "Timer",
-    "start_new",
-    "create_task",
-    "ensure_future",
-    "run_coroutine_threadsafe",
-    "submit",
-    "run_in_executor",
-    "start_thread",
-)
+# Substring tests: "start_new" already covers "start_new_thread".
+_SPAWN_HINTS = tuple(word for word in _SPAWN_WORDS if word != "start_new_thread")
 _EXEMPT_RE = re.compile(
     r"#\s*errkit:\s*ignore\[([^\]]*)\](?:[ \t]*--[ \t]*([^\n]*?))?[ \t]*$", re.MULTILINE
 )
