@@ -888,25 +888,26 @@ def _touches(candidates: list[int], first: int, last: int | None) -> bool:
 def _header(stmt: ast.stmt) -> tuple[list[ast.AST], int | None, int]:
     """The expressions of a statement outside nested bodies, and their lines."""
     kind = type(stmt)
+    node: Any = stmt  # dispatch is on the exact type, which mypy cannot narrow from
     if kind in _COMPOUND:
         exprs: list[Any]
         if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-            args = stmt.args  # type: ignore[attr-defined]
+            args = node.args
             exprs = [
-                *stmt.decorator_list,  # type: ignore[attr-defined]
+                *node.decorator_list,
                 *args.defaults,
                 *(d for d in args.kw_defaults if d is not None),
             ]
         elif kind is ast.ClassDef:
-            exprs = [*stmt.decorator_list, *stmt.bases, *stmt.keywords]  # type: ignore[attr-defined]
+            exprs = [*node.decorator_list, *node.bases, *node.keywords]
         elif kind is ast.If or kind is ast.While:
-            exprs = [stmt.test]  # type: ignore[attr-defined]
+            exprs = [node.test]
         elif kind is ast.For or kind is ast.AsyncFor:
-            exprs = [stmt.iter]  # type: ignore[attr-defined]
+            exprs = [node.iter]
         elif kind is ast.With or kind is ast.AsyncWith:
-            exprs = [item.context_expr for item in stmt.items]  # type: ignore[attr-defined]
+            exprs = [item.context_expr for item in node.items]
         elif kind is ast.Match:
-            exprs = [stmt.subject]  # type: ignore[attr-defined]
+            exprs = [node.subject]
         else:
             exprs = []
         if not exprs:
