@@ -33,3 +33,10 @@ def migrate_text(
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text)
+
+
+def run_source(source: str, module: str = "m") -> dict[str, object]:
+    """Execute rewritten source as module `module`; return its namespace."""
+    namespace: dict[str, object] = {"__name__": module}
+    exec(compile(source, f"{module}.py", "exec"), namespace)  # noqa: S102 - test input
+    return namespace

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rewrite_helpers import Migrate, dedent
+from rewrite_helpers import Migrate, dedent, run_source
 
 from errkit.analysis.sites import SiteKind
 
@@ -88,8 +88,7 @@ class TestErrorClass:
         source = migrated(
             "import os\nclass Missing(LookupError):\n    pass\n", only=ONLY
         )
-        namespace: dict[str, object] = {"__name__": "stock_test"}
-        exec(compile(source, "stock_test.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
+        namespace = run_source(source, "stock_test")
         cls = namespace["Missing"]
         assert isinstance(cls, type)
         builtins_before = {LookupError, Exception, BaseException}

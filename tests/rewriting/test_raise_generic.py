@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rewrite_helpers import Migrate, dedent
+from rewrite_helpers import Migrate, dedent, run_source
 
 from errkit.analysis.sites import SiteKind
 
@@ -197,8 +197,7 @@ class TestRaiseRewrite:
         source = migrated(
             "import os\ndef f():\n    raise KeyError('sku-1')\n", only=ONLY
         )
-        namespace: dict[str, object] = {}
-        exec(compile(source, "stock.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
+        namespace = run_source(source, "stock")
         with pytest.raises(KeyError) as info:
             namespace["f"]()  # type: ignore[operator]
         assert str(info.value) == "'sku-1'"

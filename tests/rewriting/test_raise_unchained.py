@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rewrite_helpers import Migrate, dedent
+from rewrite_helpers import Migrate, dedent, run_source
 
 from errkit.analysis.sites import SiteKind
 
@@ -132,8 +132,7 @@ class TestChain:
             "        raise RuntimeError('missing')\n",
             only=ONLY,
         )
-        namespace: dict[str, object] = {}
-        exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
+        namespace = run_source(source)
         with pytest.raises(RuntimeError) as info:
             namespace["f"]()  # type: ignore[operator]
         assert type(info.value.__cause__) is KeyError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rewrite_helpers import Migrate, dedent
+from rewrite_helpers import Migrate, dedent, run_source
 
 from errkit.analysis.sites import SiteKind
 
@@ -59,8 +59,7 @@ class TestSpawnTask:
             "    return task, await asyncio.gather(task, return_exceptions=True)\n",
             only=SiteKind.SPAWN_TASK,
         )
-        namespace: dict[str, object] = {}
-        exec(compile(source, "m.py", "exec"), namespace)  # noqa: S102 - runs the rewritten test source
+        namespace = run_source(source)
         task, (result,) = asyncio.run(namespace["main"]())  # type: ignore[operator]
         assert isinstance(task, asyncio.Task)
         assert type(result) is KeyError
